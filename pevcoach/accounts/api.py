@@ -1,0 +1,44 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from pevcoach.accounts.services import issue_api_token
+
+router = Router(tags=["accounts"])
+
+
+class Credentials(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    phone: str | None
+    job_title: str
+    language: str
+    org_unit_id: int | None
+    roles: list[str]
+
+
+@router.post("/auth/token", auth=None, response=TokenOut)
+def create_token(request, credentials: Credentials):
+    """Exchange a username (or phone number) and password for a bearer token."""
+    user = authenticate(request, username=credentials.username, password=credentials.password)
+    if user is None:
+        raise HttpError(401, _("Wrong username, phone number or password."))
+    return {"token": issue_api_token(user=user, label=request.headers.get("User-Agent", "")[:100])}
+
+
+@router.get("/me", response=MeOut)
+def me(request):
+    user = request.user
+    return {**{f: getattr(user, f) for f in MeOut.model_fields if f != "roles"}, "roles": [str(r) for r in user.roles]}

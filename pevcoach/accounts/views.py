@@ -1,0 +1,226 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pevcoach.accounts import services
+from pevcoach.accounts.bulk_import import UserImportError, decode_upload, import_users_csv
+from pevcoach.accounts.forms import (
+    InvitationForm,
+    LoginForm,
+    PersonForm,
+    ProfileForm,
+    RegistrationForm,
+    UserImportForm,
+)
+from pevcoach.accounts.models import Invitation, Language
+from pevcoach.accounts.queries import (
+    invitations_visible_to,
+    pending_registrations_for,
+    people_administered_by,
+    people_visible_to,
+)
+from pevcoach.orgunits.models import OrgUnit
+from pevcoach.orgunits.queries import org_units_administered_by
+
+
+def _require_admin(user):
+    if not (user.is_superuser or user.is_org_admin):
+        raise PermissionDenied
+
+
+def _require_overseer(user):
+    if not (user.is_superuser or user.is_org_admin or user.is_manager):
+        raise PermissionDenied
+
+
+def _apply_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def register(request):
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = _registration_unit(data)
+        if unit is None:
+            form.add_error("org_unit_code", _("No unit has this code."))
+        else:
+            try:
+                services.register_with_invitation(
+                    code=data["code"], password=data["password1"], org_unit=unit, username=data["username"],
+                    first_name=data["first_name"], last_name=data["last_name"], phone=data["phone"],
+                    job_title=data["job_title"], language=data["language"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return render(request, "accounts/register_done.html")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def _registration_unit(data):
+    if data["org_unit_code"]:
+        return OrgUnit.objects.filter(code__iexact=data["org_unit_code"].strip()).first()
+    invitation = Invitation.objects.filter(code__iexact=data["code"].strip()).select_related("org_unit").first()
+    return invitation.org_unit if invitation else None
+
+
+@login_required
+def profile(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(user=user, **{name: form.cleaned_data[name] for name in form.Meta.fields})
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:profile")
+    tokens = user.api_tokens.filter(revoked_at__isnull=True)
+    return render(request, "accounts/profile.html", {"form": form, "tokens": tokens})
+
+
+@login_required
+def change_password(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        services.end_access(user=user)
+        messages.success(request, _("Your password is changed."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/password.html", {"form": form})
+
+
+@require_POST
+def switch_language(request):
+    language = request.POST.get("language")
+    if language not in Language.values:
+        language = Language.FR
+    if request.user.is_authenticated:
+        services.update_profile(user=request.user, language=language)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@login_required
+def people(request):
+    _require_overseer(request.user)
+    people = people_visible_to(request.user).select_related("org_unit").order_by("org_unit__path", "last_name")
+    pending = pending_registrations_for(request.user) if request.user.is_org_admin or request.user.is_superuser else []
+    return render(request, "accounts/people.html", {"people": people, "pending": pending})
+
+
+@login_required
+def person(request, pk):
+    _require_overseer(request.user)
+    someone = get_object_or_404(people_visible_to(request.user).select_related("org_unit"), pk=pk)
+    can_edit = people_administered_by(request.user).filter(pk=pk).exists()
+    return render(request, "accounts/person.html", {"person": someone, "can_edit": can_edit})
+
+
+@login_required
+def edit_person(request, pk):
+    _require_admin(request.user)
+    someone = get_object_or_404(people_administered_by(request.user), pk=pk)
+    form = PersonForm(request.POST or None, instance=someone, units=org_units_administered_by(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_person(
+                user=someone, org_unit=data["org_unit"], roles=data["roles"], is_active=data["is_active"],
+                **{name: data[name] for name in ("first_name", "last_name", "phone", "email", "job_title", "language")},
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:person", pk=someone.pk)
+    return render(request, "accounts/person_edit.html", {"form": form, "person": someone})
+
+
+@login_required
+def reset_password(request, pk):
+    _require_admin(request.user)
+    someone = get_object_or_404(people_administered_by(request.user), pk=pk)
+    form = SetPasswordForm(someone, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.reset_password(user=someone, password=form.cleaned_data["new_password1"])
+        messages.success(request, _("New password set. Give it to %(name)s in person or by phone.") % {"name": someone})
+        return redirect("accounts:person", pk=someone.pk)
+    return render(request, "accounts/reset_password.html", {"form": form, "person": someone})
+
+
+@login_required
+@require_POST
+def decide_registration(request, pk):
+    _require_admin(request.user)
+    someone = get_object_or_404(pending_registrations_for(request.user), pk=pk)
+    if request.POST.get("decision") == "approve":
+        services.approve_registration(approver=request.user, user=someone)
+        messages.success(request, _("%(name)s can now sign in.") % {"name": someone})
+    else:
+        services.reject_registration(user=someone)
+        messages.info(request, _("Registration refused."))
+    return redirect("accounts:people")
+
+
+@login_required
+def import_people(request):
+    _require_admin(request.user)
+    form = UserImportForm(request.POST or None, request.FILES or None)
+    result, errors = None, []
+    if request.method == "POST" and form.is_valid():
+        text = decode_upload(form.cleaned_data["file"].read())
+        try:
+            result = import_users_csv(text=text, allowed_units=org_units_administered_by(request.user))
+        except UserImportError as exc:
+            errors = exc.errors
+    return render(request, "accounts/import.html", {"form": form, "result": result, "errors": errors})
+
+
+@login_required
+def invitations(request):
+    _require_admin(request.user)
+    form = InvitationForm(request.POST or None, units=org_units_administered_by(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.create_invitation(created_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Invitation code %(code)s created.") % {"code": invitation.code})
+            return redirect("accounts:invitations")
+    return render(request, "accounts/invitations.html", {
+        "form": form, "invitations": invitations_visible_to(request.user),
+    })
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    services.revoke_api_token(user=request.user, token_id=pk)
+    return redirect("accounts:profile")

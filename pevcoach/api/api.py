@@ -1,0 +1,49 @@
+"""The JSON API under /api/v1/ (contract C3). Each domain app adds its own router."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from pevcoach.accounts.api import router as accounts_router
+from pevcoach.api.auth import BearerToken
+from pevcoach.orgunits.api import router as orgunits_router
+
+api = NinjaAPI(
+    title="PEV Coach API",
+    version="1",
+    description="Coaching for immunization programmes. Authenticate with POST /auth/token, "
+    "then send `Authorization: Bearer <token>`.",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+api.add_router("/", accounts_router)
+api.add_router("/org-units", orgunits_router)
+
+
+@api.exception_handler(ValidationError)
+def django_validation_error(request, exc):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request, exc):
+    return api.create_response(request, {"detail": exc.errors}, status=422)

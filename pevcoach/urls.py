@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from pevcoach.api.api import api
+
+urlpatterns = [
+    path("", include("pevcoach.front.urls")),
+    path("", include("pevcoach.accounts.urls")),
+    path("units/", include("pevcoach.orgunits.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
