@@ -50,7 +50,14 @@ class RegistrationForm(forms.Form):
         return data
 
 
-class ProfileForm(forms.ModelForm):
+class ServiceCheckedForm(forms.ModelForm):
+    """The service checks that a phone number is free, with a plainer message than Django's."""
+
+    def validate_unique(self):
+        pass
+
+
+class ProfileForm(ServiceCheckedForm):
     phone = PhoneField(label=_("Phone number"), required=False, max_length=25)
 
     class Meta:
@@ -58,7 +65,7 @@ class ProfileForm(forms.ModelForm):
         fields = ["first_name", "last_name", "phone", "email", "job_title", "language"]
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ServiceCheckedForm):
     """What an admin may change about someone in their area."""
 
     phone = PhoneField(label=_("Phone number"), required=False, max_length=25)

@@ -25,9 +25,13 @@ def test_admin_imports_a_file_and_sees_generated_passwords(login, cast):
 
 
 def test_semicolons_and_windows_encoding_from_excel_are_read(login, cast):
-    text = GOOD.replace(",", ";").replace("Koné", "Koné")
+    text = (HEADER.replace(",", ";")
+            + "awa.k1;Awa;Koné;76 10 20 30;;vaccinateur;K1;coachee;fr;\n"
+            + "ali.k2;Ali;Sidibé;;;Vaccinateur;K2;coach,coaché;;\n")
     upload(login(cast["district_admin"]), text, encoding="cp1252")
     assert User.objects.get(username="awa.k1").last_name == "Koné"
+    ali = User.objects.get(username="ali.k2")
+    assert ali.last_name == "Sidibé" and ali.is_coach and ali.is_coachee and ali.job_title == "vaccinateur"
 
 
 def test_one_bad_row_rejects_the_whole_file_naming_each_row(login, cast):
