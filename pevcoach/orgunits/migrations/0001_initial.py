@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'org unit',
                 'verbose_name_plural': 'org units',
-                'ordering': ['path'],
+                'ordering': ['level', 'name'],
                 'indexes': [models.Index(fields=['level', 'path'], name='orgunits_or_level_632f85_idx')],
             },
         ),
