@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "pevcoach.orgunits",
     "pevcoach.accounts",
+    "pevcoach.coaching",
+    "pevcoach.indicators",
     "pevcoach.front",
     "pevcoach.demo",
     "pevcoach.api",

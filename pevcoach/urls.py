@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("pevcoach.front.urls")),
     path("", include("pevcoach.accounts.urls")),
     path("units/", include("pevcoach.orgunits.urls")),
+    path("coaching/", include("pevcoach.coaching.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

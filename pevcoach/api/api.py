@@ -9,6 +9,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from pevcoach.accounts.api import router as accounts_router
 from pevcoach.api.auth import BearerToken
+from pevcoach.coaching.api import router as coaching_router
+from pevcoach.indicators.api import router as indicators_router
 from pevcoach.orgunits.api import router as orgunits_router
 
 api = NinjaAPI(
@@ -21,6 +23,8 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/org-units", orgunits_router)
+api.add_router("/", coaching_router)
+api.add_router("/", indicators_router)
 
 
 @api.exception_handler(ValidationError)

@@ -1,5 +1,7 @@
 """Which org units a user may see. Every scoped read in PEV Coach starts here."""
 
+from django.db.models import Q
+
 from pevcoach.orgunits.models import OrgUnit
 
 
@@ -24,6 +26,11 @@ def org_units_visible_to(user):
         return OrgUnit.objects.none()
     if sees_subtree(user):
         return OrgUnit.objects.filter(path__startswith=user.org_unit.path)
+    if user.is_coach:
+        # A coach looks at the centres of the people they coach, wherever those are.
+        from pevcoach.coaching.queries import coached_units_of
+
+        return OrgUnit.objects.filter(Q(pk=user.org_unit_id) | Q(pk__in=coached_units_of(user)))
     return OrgUnit.objects.filter(pk=user.org_unit_id)
 
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from pevcoach.accounts.models import User
-from pevcoach.demo import sikasso
+from pevcoach.demo import coaching, sikasso
 
 
 class Command(BaseCommand):
@@ -23,6 +23,7 @@ class Command(BaseCommand):
             sikasso.load_org_units()
             sikasso.load_accounts()
             sikasso.load_invitation()
+            coaching.load_coaching()
         self.stdout.write(self.style.SUCCESS(
             "Demo loaded: accounts admin, drs.sikasso, coach.kadiolo, agent.kadiolo, coach.bougouni, "
             f"agent.bougouni (password {sikasso.PASSWORD})."

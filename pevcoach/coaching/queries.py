@@ -1,0 +1,98 @@
+"""Who may see which coaching records. Pages, API, sync and exports all read through here.
+
+The rule: coach and coachee see their relationship and everything in it; managers
+and admins see the relationships whose health centre lies in their subtree;
+superusers see everything; nobody else sees anything. Ratings a coachee gives
+the coach are the exception: only their author reads them one by one.
+"""
+
+from django.db.models import Q
+
+from pevcoach.coaching.models import Action, Checklist, Evidence, Feedback, Goal, Relationship, Session
+from pevcoach.orgunits.queries import sees_subtree
+
+
+def relationships_visible_to(user):
+    if not user.is_authenticated or not user.is_active:
+        return Relationship.objects.none()
+    if user.is_superuser:
+        return Relationship.objects.all()
+    mine = Q(coach=user) | Q(coachee=user)
+    if sees_subtree(user) and user.org_unit_id:
+        mine |= Q(org_unit__path__startswith=user.org_unit.path)
+    return Relationship.objects.filter(mine)
+
+
+def _within(model, user):
+    return model.objects.filter(relationship__in=relationships_visible_to(user))
+
+
+def sessions_visible_to(user):
+    return _within(Session, user)
+
+
+def goals_visible_to(user):
+    return _within(Goal, user)
+
+
+def actions_visible_to(user):
+    return _within(Action, user)
+
+
+def checklists_visible_to(user):
+    return _within(Checklist, user)
+
+
+def evidence_visible_to(user):
+    return Evidence.objects.filter(action__relationship__in=relationships_visible_to(user))
+
+
+def feedback_visible_to(user):
+    """Coach-to-coachee feedback to everyone who sees the relationship; ratings of the coach to their author."""
+    return _within(Feedback, user).filter(
+        Q(direction=Feedback.Direction.TO_COACHEE) | Q(author_id=user.pk)
+    )
+
+
+def support_ratings_of(coach):
+    """The raw ratings a coach received, for aggregation only (never listed one by one)."""
+    return Feedback.objects.filter(
+        relationship__coach=coach, relationship__is_practice=False, direction=Feedback.Direction.TO_COACH
+    )
+
+
+def coached_units_of(user):
+    """Health centres of the relationships a coach holds, which the coach may look at."""
+    return Relationship.objects.filter(coach=user).exclude(status=Relationship.Status.CLOSED).values("org_unit")
+
+
+def coachee_candidates_for(coach):
+    """Coachees a coach may propose to: active coachees in the coach's area."""
+    from pevcoach.accounts.models import User
+
+    if coach.org_unit_id is None:
+        return User.objects.none()
+    return User.objects.filter(is_coachee=True, is_active=True, org_unit__path__startswith=coach.org_unit.path
+                               ).exclude(pk=coach.pk).select_related("org_unit")
+
+
+def coach_candidates_for(coachee):
+    """Coaches a coachee may ask: active coaches working at their centre or above it."""
+    from pevcoach.accounts.models import User
+
+    if coachee.org_unit_id is None:
+        return User.objects.none()
+    return User.objects.filter(is_coach=True, is_active=True, org_unit_id__in=coachee.org_unit.ancestor_ids
+                               ).exclude(pk=coachee.pk)
+
+
+def practice_people_for(facilitator):
+    """Trainees a workshop facilitator may pair: active people of the facilitator's area."""
+    from pevcoach.accounts.models import User
+
+    people = User.objects.filter(is_active=True)
+    if facilitator.is_superuser:
+        return people
+    if facilitator.org_unit_id is None:
+        return User.objects.none()
+    return people.filter(org_unit__path__startswith=facilitator.org_unit.path)
