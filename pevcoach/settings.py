@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "pevcoach.accounts",
     "pevcoach.coaching",
     "pevcoach.indicators",
+    "pevcoach.sync",
+    "django_tasks",
+    "django_tasks_db",
+    "pevcoach.notifications",
     "pevcoach.front",
     "pevcoach.demo",
     "pevcoach.api",
@@ -159,6 +163,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "front:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+# Largest offline-sync batch accepted; the phone halves its batch when told 413.
+SYNC_MAX_BYTES = env_int("SYNC_MAX_BYTES", 1_000_000)
 
 # --- Language and time --------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -205,6 +211,32 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 12 * 3600
+
+# --- Background tasks and notifications ------------------------------------------------
+# django-tasks with its database backend: jobs are rows in the same database, run by
+# `manage.py db_worker` (one or several); `manage.py scheduler` enqueues the periodic jobs.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+NOTIFY_MORNING_HOUR = env_int("NOTIFY_MORNING_HOUR", 7)
+NOTIFY_QUIET_HOURS = env_str("NOTIFY_QUIET_HOURS", "21:00-07:00")
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
+NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)
+SMS_BACKEND = env_str("SMS_BACKEND", "console")
+SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 1)
+SMS_PER_USER_PER_DAY = env_int("SMS_PER_USER_PER_DAY", 3)
+SMS_PER_DAY = env_int("SMS_PER_DAY", 300)
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10)
+SMS_HTTP_URL = env_str("SMS_HTTP_URL")
+SMS_HTTP_AUTH_HEADER = env_str("SMS_HTTP_AUTH_HEADER", "Authorization")
+SMS_HTTP_AUTH_VALUE = env_str("SMS_HTTP_AUTH_VALUE")
+SMS_HTTP_CONTENT_TYPE = env_str("SMS_HTTP_CONTENT_TYPE", "application/json")
+SMS_HTTP_BODY_TEMPLATE = env_str("SMS_HTTP_BODY_TEMPLATE", '{"to": "$to", "text": "$text", "id": "$id"}')
+RAPIDPRO_URL = env_str("RAPIDPRO_URL").rstrip("/")
+RAPIDPRO_TOKEN = env_str("RAPIDPRO_TOKEN")
+# The scheduled incremental DHIS2 pull runs only when these are set.
+DHIS2_URL = env_str("DHIS2_URL").rstrip("/")
+DHIS2_TOKEN = env_str("DHIS2_TOKEN")
+DHIS2_DATA_SETS = env_list("DHIS2_DATA_SETS")
+DHIS2_PULL_HOUR = env_int("DHIS2_PULL_HOUR", 2)
 
 LOGGING = {
     "version": 1,

@@ -6,9 +6,12 @@ from pevcoach.api.api import api
 
 urlpatterns = [
     path("", include("pevcoach.front.urls")),
+    path("", include("pevcoach.sync.urls")),
     path("", include("pevcoach.accounts.urls")),
     path("units/", include("pevcoach.orgunits.urls")),
     path("coaching/", include("pevcoach.coaching.urls")),
+    path("indicators/", include("pevcoach.indicators.urls")),
+    path("", include("pevcoach.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

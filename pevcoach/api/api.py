@@ -6,25 +6,31 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
 
 from pevcoach.accounts.api import router as accounts_router
 from pevcoach.api.auth import BearerToken
 from pevcoach.coaching.api import router as coaching_router
 from pevcoach.indicators.api import router as indicators_router
+from pevcoach.notifications.api import router as notifications_router
 from pevcoach.orgunits.api import router as orgunits_router
+from pevcoach.sync.api import router as sync_router
 
 api = NinjaAPI(
     title="PEV Coach API",
     version="1",
     description="Coaching for immunization programmes. Authenticate with POST /auth/token, "
     "then send `Authorization: Bearer <token>`.",
-    auth=BearerToken(),
+    # Phones use a bearer token; the web app's own pages (offline sync) use the session, with CSRF.
+    auth=[BearerToken(), django_auth],
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)
 api.add_router("/org-units", orgunits_router)
 api.add_router("/", coaching_router)
+api.add_router("/", sync_router)
 api.add_router("/", indicators_router)
+api.add_router("/", notifications_router)
 
 
 @api.exception_handler(ValidationError)

@@ -86,9 +86,10 @@ class GoalForm(forms.ModelForm):
     def clean_review_dates(self):
         raw = self.cleaned_data.get("review_dates") or ""
         try:
-            return sorted({datetime.date.fromisoformat(part.strip()) for part in raw.split(",") if part.strip()})
+            dates = {datetime.date.fromisoformat(part.strip()) for part in raw.split(",") if part.strip()}
         except ValueError:
             raise forms.ValidationError(_("Write dates as YYYY-MM-DD, separated by commas.")) from None
+        return [d.isoformat() for d in sorted(dates)]  # kept in JSON as ISO strings
 
 
 class ActionForm(forms.Form):
@@ -113,7 +114,8 @@ class ActionForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    note = forms.CharField(label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    completion_note = forms.CharField(label=_("What was done"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class EvidenceForm(forms.Form):

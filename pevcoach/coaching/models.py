@@ -260,6 +260,11 @@ class Action(Tracked):
     def __str__(self):
         return self.description
 
+    @property
+    def base_for_offline(self):
+        """The fields an offline edit may change, as they are now (see sync: conflicts)."""
+        return {"status": self.status, "completion_note": self.completion_note}
+
     def is_overdue(self, today=None):
         return self.status == self.Status.OPEN and self.due_date < (today or timezone.localdate())
 

@@ -418,6 +418,20 @@ def review_evidence(*, by, evidence, accepted, comment=""):
     return _save(evidence)
 
 
+@transaction.atomic
+def withdraw_evidence(*, by, evidence):
+    """Its author takes back evidence not yet reviewed (a wrong photo); phones holding it drop it."""
+    if by.pk != evidence.submitted_by_id:
+        raise PermissionDenied
+    if evidence.review != Evidence.Review.PENDING:
+        raise ValidationError(_("Reviewed evidence stays on record."))
+    from pevcoach.sync.services import bury
+
+    bury("evidence", evidence, evidence.action.relationship)
+    evidence.photo.delete(save=False)
+    evidence.delete()
+
+
 # --- Feedback -----------------------------------------------------------------------
 
 @transaction.atomic
@@ -525,3 +539,45 @@ def rescore_checklist(*, by, checklist, answers, language="fr"):
     checklist.save(update_fields=["updated_at", "version"])
     _score_and_propose(checklist, by=by, language=language)
     return checklist
+
+
+# --- Remote follow-up -----------------------------------------------------------------------
+
+@transaction.atomic
+def record_follow_up(*, by, relationship, note, action_updates, id=None):
+    """The coach records a phone follow-up between visits; it counts as a completed remote session.
+
+    action_updates: {action (or its id): {"done": True} or {"due_date": date}} for open actions
+    of the relationship that were reviewed; an action left out, or kept with its date, stays as it is.
+    The record is the coach's account of a call that already took place, so it is created completed
+    and confirmed by the coach alone: asking the coachee to confirm a phone call would add a step
+    (and a data bill) for nothing, and the coachee sees it on the relationship's timeline.
+    """
+    _require_party(by, relationship, "coach")
+    _require_active(relationship)
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Write a short note on the call.")})
+    open_actions = {str(a.pk): a for a in relationship.actions.filter(status=Action.Status.OPEN)}
+    changes = []
+    for key, update in (action_updates or {}).items():
+        action = open_actions.get(str(getattr(key, "pk", key)))
+        if action is None:
+            raise ValidationError(_("Only open actions of this relationship can be reviewed."))
+        changes.append((action, update or {}))
+    now = timezone.now()
+    session = Session(relationship=relationship, scheduled_for=now, mode=Session.Mode.PHONE, is_follow_up=True,
+                      status=Session.Status.COMPLETED, coach_confirmed_at=now, created_by=by)
+    if id:
+        session.id = id
+    lines = []
+    for action, update in changes:
+        if update.get("done"):
+            update_action(by=by, action=action, status=Action.Status.DONE,
+                          completion_note=_("Reviewed by phone on %(date)s.") % {"date": timezone.localdate()})
+            lines.append(_("Done: %(action)s") % {"action": action.description})
+        elif update.get("due_date") and update["due_date"] != action.due_date:
+            update_action(by=by, action=action, due_date=update["due_date"])
+            lines.append(_("New due date %(date)s: %(action)s") % {"date": update["due_date"],
+                                                                   "action": action.description})
+    session.summary = "\n".join([note.strip(), *lines])
+    return _save(session, creating=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("r/<uuid:pk>/", views.relationship_detail, name="relationship"),
     path("r/<uuid:pk>/decision/", views.relationship_decision, name="decision"),
     path("r/<uuid:pk>/sessions/new/", views.schedule, name="schedule"),
+    path("r/<uuid:pk>/record/", views.record, name="record"),
     path("r/<uuid:pk>/goals/new/", views.goal_new, name="goal_new"),
     path("r/<uuid:pk>/actions/new/", views.action_new, name="action_new"),
     path("r/<uuid:pk>/feedback/", views.feedback_new, name="feedback"),

@@ -22,6 +22,7 @@ from pevcoach.coaching.models import (
     Goal,
     Question,
     Relationship,
+    Session,
     Stage,
 )
 from pevcoach.coaching.queries import (
@@ -256,6 +257,28 @@ def not_held(request, pk):
     return redirect("coaching:session", pk=session.pk)
 
 
+@login_required
+def record(request, pk):
+    """Record a whole session on one screen, with or without network: the phone keeps it in its
+    outbox and the sync sends it through the same services as every other page."""
+    relationship = _relationship(request, pk)
+    if relationship.party_of(request.user) is None or relationship.status != Relationship.Status.ACTIVE:
+        raise PermissionDenied
+    language = get_language()
+    questions = {stage: [] for stage in STAGE_ORDER}
+    for question in Question.objects.filter(is_active=True):
+        questions[question.stage].append(question.text(language))
+    template = ChecklistTemplate.objects.filter(is_active=True).prefetch_related("sections__items").first()
+    return render(request, "coaching/record.html", {
+        "r": relationship, "stages": [(stage, questions[stage]) for stage in STAGE_ORDER],
+        "carried_over": relationship.actions.filter(status=Action.Status.OPEN).select_related("owner"),
+        "indicators": reality_indicators(relationship.org_unit), "template": template, "language": language,
+        "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "modes": Session.Mode.choices,
+        "indicator_choices": indicator_choices(), "problems": Goal.Problem.choices,
+        "due": (timezone.localdate() + timezone.timedelta(days=14)).isoformat(),
+    })
+
+
 # --- Checklists --------------------------------------------------------------------------
 
 @login_required
@@ -379,21 +402,22 @@ def action_new(request, pk):
 def action_detail(request, pk):
     action = get_object_or_404(actions_visible_to(request.user).select_related(
         "relationship__coach", "relationship__coachee", "owner", "goal"), pk=pk)
-    complete_form = forms.CompleteForm(request.POST if "complete" in request.POST else None)
-    evidence_form = forms.EvidenceForm(request.POST if "evidence" in request.POST else None,
-                                       request.FILES if "evidence" in request.POST else None)
+    complete_form = forms.CompleteForm(request.POST if "_complete" in request.POST else None)
+    evidence_form = forms.EvidenceForm(request.POST if "_evidence" in request.POST else None,
+                                       request.FILES if "_evidence" in request.POST else None)
     if request.method == "POST":
         try:
-            if "complete" in request.POST and complete_form.is_valid():
-                services.complete_action(by=request.user, action=action, note=complete_form.cleaned_data["note"])
+            if "_complete" in request.POST and complete_form.is_valid():
+                services.complete_action(by=request.user, action=action,
+                                         note=complete_form.cleaned_data["completion_note"])
                 messages.success(request, _("Action marked as done."))
                 return redirect("coaching:action", pk=action.pk)
-            if "evidence" in request.POST and evidence_form.is_valid():
+            if "_evidence" in request.POST and evidence_form.is_valid():
                 services.add_evidence(by=request.user, action=action, **evidence_form.cleaned_data)
                 messages.success(request, _("Evidence sent for review."))
                 return redirect("coaching:action", pk=action.pk)
         except ValidationError as exc:
-            _apply(evidence_form if "evidence" in request.POST else complete_form, exc)
+            _apply(evidence_form if "_evidence" in request.POST else complete_form, exc)
     return render(request, "coaching/action.html", {
         "a": action, "r": action.relationship, "side": action.relationship.party_of(request.user),
         "evidence": evidence_visible_to(request.user).filter(action=action).select_related("submitted_by"),

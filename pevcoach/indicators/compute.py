@@ -141,14 +141,16 @@ def is_outlier(value, history, *, sd=3.0, min_points=6):
 
 def count_outliers(series: Mapping[str, Mapping[int, float]], months: Iterable[int], *, window=12, sd=3.0,
                    min_points=6) -> tuple[int, int]:
-    """(outlying values, values checked) among `months` of each element's series, each month
-    judged against the `window` months before it."""
+    """(outlying values, values judged) among `months` of each element's series, each month judged
+    against the `window` months before it when at least `min_points` of them hold a value."""
     outliers = checked = 0
     for by_month in series.values():
         for month in months:
             if month not in by_month:
                 continue
             history = [by_month[m] for m in month_range(add_months(month, -1), window) if m in by_month]
+            if len(history) < min_points:
+                continue
             checked += 1
             outliers += is_outlier(by_month[month], history, sd=sd, min_points=min_points)
     return outliers, checked

@@ -9,6 +9,7 @@ take seconds rather than hours.
 """
 
 import datetime
+import functools
 import math
 import re
 from collections import Counter
@@ -29,6 +30,7 @@ UID = re.compile(r"[A-Za-z][A-Za-z0-9]{10}")
 MAX_ERRORS = 50
 STAGING = "indicators_staging"
 PROGRESS_EVERY = 20000
+WORK_MEM = "128MB"
 
 
 class ImportRejected(Exception):
@@ -118,7 +120,7 @@ def _period(text, yearly):
 def _value(text, element):
     """The number of a value, or the reason it is not acceptable."""
     if text is None or text == "":
-        return None, _("the value is empty")
+        return None, _("the value of %(code)s is empty") % {"code": element.code}
     try:
         number = float(text)
     except ValueError:
@@ -133,6 +135,7 @@ def _value(text, element):
     return number, None
 
 
+@functools.lru_cache(maxsize=4096)  # an export's values often share a handful of timestamps
 def _timestamp(text):
     """DHIS2's lastUpdated, best effort: an unreadable one is ignored, like the other extra fields."""
     if not text:
@@ -209,6 +212,8 @@ def _load_staging(cursor, rows, total, progress):
                    f"period integer NOT NULL, yearly boolean NOT NULL, value double precision, "
                    f"deleted boolean NOT NULL, last_updated {timestamp_type})")
     if connection.vendor == "postgresql":
+        # Memory for the hash joins and sorts of the statements below, until the transaction ends.
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         columns = "org_unit_id, data_element_id, period, yearly, value, deleted, last_updated"
         with cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
             for n, row in enumerate(rows, start=1):

@@ -125,11 +125,15 @@ def json_values(document, *, first_row=1):
             )
 
 
+FIELDS = ("dataelement", "catoptcombo", "attroptcombo", "period", "orgunit", "value", "deleted", "lastupdated")
+
+
 def csv_values(text):
     reader = csv.reader(io.StringIO(text))
     columns, first = CSV_COLUMNS, True
+    positions = [columns.index(name) for name in FIELDS]
     for line in reader:
-        if not line or not any(cell.strip() for cell in line):
+        if not line or not line[0].strip() and not any(cell.strip() for cell in line):
             continue
         if first:  # a header row is optional: DHIS2 writes one, hand-made extracts often do not
             first = False
@@ -140,13 +144,14 @@ def csv_values(text):
                     raise FileFormatError(_("The header row lacks the column(s): %(columns)s.")
                                           % {"columns": ", ".join(missing)})
                 columns = header
+                positions = [header.index(name) if name in header else len(header) for name in FIELDS]
                 continue
-        cells = dict(zip(columns, (cell.strip() for cell in line), strict=False))
-        yield RawValue(
-            reader.line_num, True, cells.get("dataelement", ""),
-            cells.get("catoptcombo", ""), cells.get("attroptcombo", ""), cells.get("period", ""),
-            cells.get("orgunit", ""), cells.get("value"), _flag(cells.get("deleted")), cells.get("lastupdated", ""),
-        )
+        if len(line) <= len(columns):  # short rows and absent columns read as empty cells
+            line += [""] * (len(columns) + 1 - len(line))
+        element, combo, attribute_combo, period, unit, value, deleted, last_updated = (
+            line[i].strip() for i in positions)
+        yield RawValue(reader.line_num, True, element, combo, attribute_combo, period, unit, value,
+                       deleted.lower() == "true", last_updated)
 
 
 def read_org_units(data) -> list[dict]:

@@ -9,6 +9,8 @@ functions of `after_import_hooks` are called with its ImportLog; other apps regi
     after_import_hooks.append(refresh_goal_progress)   # refresh_goal_progress(import_log)
 """
 
+import contextlib
+import gc
 import logging
 from functools import partial
 
@@ -72,7 +74,21 @@ def _run(body, *, source, name, user, scope):
     return log
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """A big import makes millions of small objects that all live until it ends and hold no cycles:
+    Python's cycle collector would walk them over and over for nothing (a third of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _values_body(records, *, allowed_unit_ids=None, mapping=None, progress=None):
+    @_no_cyclic_gc()
     def body(log):
         if mapping is not None:
             save_mapping(read_mapping(mapping))

@@ -25,6 +25,7 @@ from pevcoach.indicators.models import (
 from pevcoach.orgunits.models import Level, OrgUnit
 
 TREE = "indicators_tree"
+WORK_MEM = "128MB"
 
 
 def _units():
@@ -71,6 +72,7 @@ def refresh_monthly(*, months, unit_ids=None):
         cursor.executemany(f"INSERT INTO {TREE} VALUES (%s, %s, %s)", pairs)  # noqa: S608
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {TREE}")
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")  # the grouping below holds a row per total
         unit_filter = "" if ancestors is None else f" AND org_unit_id IN {_in(ancestors)}"
         cursor.execute(f"DELETE FROM {totals} WHERE month IN {month_list}{unit_filter}")  # noqa: S608
         cursor.execute(f"DELETE FROM {reporting} WHERE month IN {month_list}{unit_filter}")  # noqa: S608

@@ -27,7 +27,7 @@ def test_coach_runs_a_grow_session_and_the_coachee_follows_up(demo_server, phone
         "options": "Liste des perdus de vue pour les relais ; reprogrammer la stratégie avancée.",
         "will": "Liste chaque fin de mois ; le coach apporte deux porte-vaccins.",
     }
-    for stage, text in notes.items():
+    for text in notes.values():
         assert phone.locator("h1").inner_text()  # each stage has its own screen
         phone.fill("textarea[name=notes]", text)
         phone.click("button[name=next]")
@@ -72,8 +72,8 @@ def test_coach_runs_a_grow_session_and_the_coachee_follows_up(demo_server, phone
     body = phone.inner_text("main")
     assert "Faire la liste des enfants perdus de vue." in body and "Apporter deux porte-vaccins" in body
     phone.click("text=Faire la liste des enfants perdus de vue.")
-    phone.fill("textarea[name=note]", "Liste de 14 enfants remise aux relais.")
-    phone.click("input[name=complete] ~ button")
+    phone.fill("textarea[name=completion_note]", "Liste de 14 enfants remise aux relais.")
+    phone.click("input[name=_complete] ~ button")
     phone.wait_for_selector(".messages")
     done = Action.objects.get(description="Faire la liste des enfants perdus de vue.")
     assert done.status == "done" and done.completion_note == "Liste de 14 enfants remise aux relais."

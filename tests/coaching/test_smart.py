@@ -9,10 +9,10 @@ TODAY = datetime.date(2026, 3, 1)
 
 
 def draft(**changes):
-    values = dict(kind="indicator", has_facility=True, today=TODAY, indicator="COV_PENTA3", indicator_kind="coverage",
-                  indicator_direction="up", baseline=Decimal(60), target=Decimal(70), source="DHIS2",
-                  problem="red", start=TODAY, deadline=datetime.date(2026, 6, 30),
-                  review_dates=[datetime.date(2026, 4, 30)])
+    values = {"kind": "indicator", "has_facility": True, "today": TODAY, "indicator": "COV_PENTA3",
+              "indicator_kind": "coverage", "indicator_direction": "up", "baseline": Decimal(60),
+              "target": Decimal(70), "source": "DHIS2", "problem": "red", "start": TODAY,
+              "deadline": datetime.date(2026, 6, 30), "review_dates": [datetime.date(2026, 4, 30)]}
     return GoalDraft(**(values | changes))
 
 

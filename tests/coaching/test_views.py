@@ -138,7 +138,7 @@ def test_action_owned_by_coach_then_done_with_note(login, cast, relationship):
                 {"description": "Apporter des porte-vaccins", "owner": cast["coach"].pk, "due_date": due})
     action = Action.objects.get()
     assert action.owner == cast["coach"]
-    client.post(reverse("coaching:action", args=[action.pk]), {"complete": "1", "note": "Reçus"})
+    client.post(reverse("coaching:action", args=[action.pk]), {"_complete": "1", "completion_note": "Reçus"})
     assert Action.objects.get().status == "done"
 
 
@@ -151,10 +151,10 @@ def test_past_due_date_on_the_page_is_refused(login, cast, relationship):
 
 def test_evidence_photo_upload_and_bad_file(login, cast, action):
     client = login(cast["coachee"])
-    client.post(reverse("coaching:action", args=[action.pk]), {"evidence": "1", "note": "", "photo": photo()})
+    client.post(reverse("coaching:action", args=[action.pk]), {"_evidence": "1", "note": "", "photo": photo()})
     assert Evidence.objects.get().photo
     page = text(client.post(reverse("coaching:action", args=[action.pk]), {
-        "evidence": "1", "photo": photo().__class__("x.jpg", b"not an image", "image/jpeg")}))
+        "_evidence": "1", "photo": photo().__class__("x.jpg", b"not an image", "image/jpeg")}))
     assert "n'est pas une photo" in page and Evidence.objects.count() == 1
 
 

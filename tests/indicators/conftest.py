@@ -51,3 +51,19 @@ def worked_example_rows():
 def worked_example(tree):
     load(worked_example_rows())
     return tree
+
+
+@pytest.fixture
+def api(client):
+    """Call /api/v1 as a cast member, with a bearer token."""
+    from tests.factories import PASSWORD
+
+    def call(path, user=None, **params):
+        headers = {}
+        if user is not None:
+            token = client.post("/api/v1/auth/token", {"username": user.username, "password": PASSWORD},
+                                content_type="application/json").json()["token"]
+            headers["Authorization"] = f"Bearer {token}"
+        return client.get(f"/api/v1{path}", params, headers=headers)
+
+    return call

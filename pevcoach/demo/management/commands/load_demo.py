@@ -3,6 +3,7 @@ from django.db import transaction
 
 from pevcoach.accounts.models import User
 from pevcoach.demo import coaching, sikasso
+from pevcoach.indicators.demo import load_demo_data
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             sikasso.load_org_units()
             sikasso.load_accounts()
             sikasso.load_invitation()
+            load_demo_data()
             coaching.load_coaching()
         self.stdout.write(self.style.SUCCESS(
             "Demo loaded: accounts admin, drs.sikasso, coach.kadiolo, agent.kadiolo, coach.bougouni, "

@@ -1,0 +1,70 @@
+/* PEV Coach service worker (version {{ version }}).
+   Static files: cache first (their names carry a hash). Pages: network first, the kept copy
+   when there is no network. The API is never cached here: the outbox and sync handle it. */
+"use strict";
+const VERSION = "{{ version }}";
+const SHELL = "shell-" + VERSION;
+const PAGES = "pages";
+const ASSETS = {{ assets }};
+const OFFLINE = "/offline/";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(ASSETS.concat([OFFLINE])))
+    .then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(caches.keys().then((keys) => Promise.all(
+    keys.filter((key) => key.startsWith("shell-") && key !== SHELL).map((key) => caches.delete(key))))
+    .then(() => self.clients.claim()));
+});
+
+async function pageFromNetwork(request) {
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === "basic" && !response.redirected) {
+      const cache = await caches.open(PAGES);
+      await cache.put(request.url.split("#")[0], response.clone());
+    }
+    return response;
+  } catch (error) {
+    const kept = await caches.match(request.url.split("#")[0], { ignoreSearch: false });
+    return kept || caches.match(OFFLINE);
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(caches.match(request).then((hit) => hit || fetch(request).then((response) => {
+      const copy = response.clone();
+      caches.open(SHELL).then((cache) => cache.put(request, copy));
+      return response;
+    })));
+    return;
+  }
+  if (request.mode === "navigate" || (request.headers.get("accept") || "").includes("text/html")) {
+    if (url.pathname.startsWith("/admin/") || url.pathname.startsWith("/api/")) return;
+    event.respondWith(pageFromNetwork(request));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "keep-pages") {
+    // Refresh the user's offline pages, a few at a time so a 2G line is not flooded.
+    event.waitUntil((async () => {
+      const cache = await caches.open(PAGES);
+      for (const path of data.pages) {
+        try {
+          const response = await fetch(path, { credentials: "same-origin" });
+          if (response.ok && !response.redirected) await cache.put(new URL(path, self.location.origin).href, response);
+        } catch (error) { return; }
+      }
+    })());
+  } else if (data.type === "forget") {
+    event.waitUntil(caches.delete(PAGES));
+  }
+});

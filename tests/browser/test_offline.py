@@ -1,0 +1,202 @@
+"""Issue 5 in real Chromium: installable, works offline, syncs once, loses nothing."""
+
+import io
+import time
+import uuid
+
+import pytest
+from PIL import Image
+
+from pevcoach.coaching.models import Action, Evidence, Goal, Relationship, Session
+from pevcoach.demo.coaching import demo_id
+from pevcoach.sync.models import Conflict
+from tests.browser.test_login import sign_in
+
+
+@pytest.fixture
+def context(chromium):
+    ctx = chromium.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR", is_mobile=True,
+                               has_touch=True)
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
+
+
+def kept_pages(page):
+    return page.evaluate("caches.open('pages').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))")
+
+
+def wait_until_kept(page, path, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path in kept_pages(page):
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"{path} was not kept for offline use: {kept_pages(page)}")
+
+
+def pending(page):
+    return int(page.inner_text("[data-sync-count]"))
+
+
+def wait_for_pending(page, n, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pending(page) == n:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"{pending(page)} changes pending, expected {n}")
+
+
+def jpeg(size=(1600, 1200)):
+    out = io.BytesIO()
+    Image.effect_noise(size, 80).convert("RGB").save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+def online_visit(context, url, username):
+    page = context.new_page()
+    sign_in(page, url, username)
+    page.wait_for_selector("h1")
+    return page
+
+
+def test_the_app_is_installable(demo_server, context):
+    page = online_visit(context, demo_server.url, "agent.kadiolo")
+    page.evaluate("navigator.serviceWorker.ready")
+    cdp = context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e for e in errors if e["errorId"] != "in-incognito"] == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert not manifest.get("errors")
+
+
+def test_a_whole_session_recorded_offline_arrives_once(demo_server, context):
+    url = demo_server.url
+    relationship = Relationship.objects.get(pk=demo_id("kadiolo/relationship"))
+    record_path = f"/coaching/r/{relationship.pk}/record/"
+    page = online_visit(context, url, "coach.kadiolo")
+    wait_until_kept(page, record_path)
+    wait_until_kept(page, "/")
+    sessions_before, actions_before = Session.objects.count(), Action.objects.count()
+
+    context.set_offline(True)
+    page.goto(url + record_path)
+    assert page.is_visible("#offline-banner")
+    page.fill("input[name=place]", "CSCom Kadiolo-Centre, hors ligne")
+    page.click("[data-next-step]")
+    for stage, text in [("goal", "Abandon sous 10 %"), ("reality", "18 % d'abandon"),
+                        ("options", "Relais et foire"), ("will", "Liste chaque mois")]:
+        page.fill(f"textarea[name={stage}_notes]", text)
+        page.click("[data-next-step]")
+    page.fill("textarea[name=goal_statement]", "Réduire l'abandon Penta1-Penta3 à 10 % (hors ligne)")
+    page.select_option("select[name=goal_indicator]", "DOR_P1P3")
+    page.fill("input[name=goal_baseline]", "18")
+    page.fill("input[name=goal_target]", "10")
+    page.select_option("select[name=goal_problem]", "dropout")
+    page.fill("input[name=goal_deadline]", page.evaluate("new Date(Date.now() + 80*864e5).toISOString().slice(0,10)"))
+    page.fill("input[name=goal_review]", page.evaluate("new Date(Date.now() + 30*864e5).toISOString().slice(0,10)"))
+    rows = page.locator("[data-action-row]")
+    rows.nth(0).locator("textarea").fill("Liste des perdus de vue (hors ligne)")
+    rows.nth(0).locator("input[type=file]").set_input_files(
+        files=[{"name": "liste.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
+    rows.nth(1).locator("textarea").fill("Porte-vaccins du district (hors ligne)")
+    rows.nth(1).locator("select").select_option(index=1)
+    page.fill("textarea[name=summary]", "Séance enregistrée sans réseau")
+    page.click("button[name=save]")
+    page.wait_for_url(f"**/coaching/r/{relationship.pk}/")
+    assert Session.objects.count() == sessions_before  # nothing left the phone yet
+
+    page.close()  # close the app, reopen it, still offline
+    page = context.new_page()
+    page.goto(url + "/")
+    wait_for_pending(page, 6)  # session, its closing, goal, two actions, one photo
+
+    context.set_offline(False)
+    wait_for_pending(page, 0)
+    session = Session.objects.get(place="CSCom Kadiolo-Centre, hors ligne")
+    assert session.status == "held" and session.will_notes == "Liste chaque mois"
+    assert Goal.objects.filter(statement__endswith="(hors ligne)", session=session).count() == 1
+    assert Action.objects.filter(session=session).count() == 2
+    assert Action.objects.count() == actions_before + 2
+    evidence = Evidence.objects.get(action__session=session)
+    assert 0 < evidence.photo.size <= 200 * 1024
+
+
+def test_replaying_with_dropped_answers_makes_no_duplicates(demo_server, context):
+    url = demo_server.url
+    relationship = Relationship.objects.get(pk=demo_id("kadiolo/relationship"))
+    page = online_visit(context, url, "coach.kadiolo")
+    page.wait_for_function("window.pevSync && window.pevSync.state() === 'idle'")
+    dropped = []
+
+    def drop_answer(route):
+        if len(dropped) < 3:
+            route.fetch()  # the server gets and applies the batch…
+            dropped.append(1)
+            route.abort()  # …but the phone never hears back
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/sync/push", drop_answer)
+    sid = str(uuid.uuid4())
+    page.evaluate("""([sid, rid]) => window.pevSync.enqueue([
+        {kind: 'create', model: 'sessions', id: sid, data: {relationship: rid, mode: 'phone',
+         scheduled_for: new Date().toISOString(), goal_notes: 'rejoué'}},
+        {kind: 'create', model: 'actions', id: crypto.randomUUID(), data: {relationship: rid, session: sid,
+         description: 'Action rejouée', owner: %d, due_date: new Date(Date.now() + 9*864e5).toISOString().slice(0,10)}}])
+    """ % relationship.coachee_id, [sid, str(relationship.pk)])
+    for _attempt in range(4):
+        page.evaluate("window.pevSync.sync('button')")
+    wait_for_pending(page, 0)
+    assert len(dropped) == 3
+    assert Session.objects.filter(pk=sid).count() == 1
+    assert Action.objects.filter(description="Action rejouée").count() == 1
+
+
+def test_two_phones_edit_the_same_action_offline_and_nothing_is_lost(demo_server, chromium):
+    url = demo_server.url
+    action = Action.objects.get(pk=demo_id("kadiolo/action-market"))
+    phones = []
+    for username in ("agent.kadiolo", "coach.kadiolo"):
+        ctx = chromium.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+        page = online_visit(ctx, url, username)
+        wait_until_kept(page, f"/coaching/a/{action.pk}/")
+        phones.append((ctx, page))
+    for (ctx, page), note in zip(phones, ["Messages passés à la foire", "Fait avec le chef de village"],
+                                 strict=True):
+        ctx.set_offline(True)
+        page.goto(f"{url}/coaching/a/{action.pk}/")
+        page.fill("textarea[name=completion_note]", note)
+        page.click("input[name=_complete] ~ button")
+        page.wait_for_url(f"**/coaching/a/{action.pk}/")
+        wait_for_pending(page, 1)
+    for ctx, page in phones:
+        ctx.set_offline(False)
+        wait_for_pending(page, 0)
+    action.refresh_from_db()
+    conflict = Conflict.objects.get(object_id=action.pk)
+    kept = {action.completion_note, conflict.client_value}
+    assert action.status == "done"
+    assert kept == {"Messages passés à la foire", "Fait avec le chef de village"}
+    page = phones[1][1]
+    page.goto(f"{url}/sync/conflicts/")
+    assert conflict.client_value in page.inner_text("main")
+    for ctx, _page in phones:
+        ctx.close()
+
+
+def test_cached_home_opens_offline_fast_on_slow_3g(demo_server, context):
+    page = online_visit(context, demo_server.url, "agent.kadiolo")
+    wait_until_kept(page, "/")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 400,
+                                                  "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8})
+    context.set_offline(True)
+    started = time.perf_counter()
+    page.goto(demo_server.url + "/", wait_until="load")
+    elapsed = time.perf_counter() - started
+    print(f"cached home, offline on emulated slow 3G: {elapsed * 1000:.0f} ms")
+    assert "Bonjour" in page.inner_text("h1")
+    assert elapsed < 1.0
