@@ -177,3 +177,31 @@ class ProposedActionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("Keep")), ("drop", _("Drop"))])
     description = forms.CharField(label=_("What will be done"), widget=forms.Textarea(attrs={"rows": 2}))
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
+
+
+class FollowUpForm(forms.Form):
+    """A phone follow-up: a short note, and for each open action: done, or kept with a (new) due date."""
+
+    note = forms.CharField(label=_("What you talked about"), widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("A few lines: progress, difficulties, what was agreed."))
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = list(actions)
+        self.rows = []
+        for action in self.actions:
+            self.fields[f"decision_{action.pk}"] = forms.ChoiceField(
+                label=action.description, choices=[("keep", _("Keep")), ("done", _("Done"))], initial="keep",
+                widget=forms.RadioSelect)
+            self.fields[f"due_{action.pk}"] = forms.DateField(label=_("Due date"), initial=action.due_date,
+                                                              widget=DATE, required=False)
+            self.rows.append((action, self[f"decision_{action.pk}"], self[f"due_{action.pk}"]))
+
+    def action_updates(self):
+        updates = {}
+        for action in self.actions:
+            if self.cleaned_data[f"decision_{action.pk}"] == "done":
+                updates[action.pk] = {"done": True}
+            elif self.cleaned_data.get(f"due_{action.pk}"):
+                updates[action.pk] = {"due_date": self.cleaned_data[f"due_{action.pk}"]}
+        return updates

@@ -16,6 +16,7 @@ urlpatterns = [
     path("r/<uuid:pk>/goals/new/", views.goal_new, name="goal_new"),
     path("r/<uuid:pk>/actions/new/", views.action_new, name="action_new"),
     path("r/<uuid:pk>/feedback/", views.feedback_new, name="feedback"),
+    path("r/<uuid:pk>/follow-up/", views.follow_up, name="follow_up"),
     path("s/<uuid:pk>/", views.session_detail, name="session"),
     path("s/<uuid:pk>/finish/", views.finish, name="finish"),
     path("s/<uuid:pk>/confirm/", views.confirm, name="confirm"),

@@ -495,3 +495,26 @@ def ratings(request):
         "overall": aggregate_ratings(rows, RATING_FIELDS), "by_quarter": ratings_by_quarter(rows, RATING_FIELDS),
         "count": len(rows),
     })
+
+
+# --- Remote follow-up ----------------------------------------------------------------------------
+
+@login_required
+def follow_up(request, pk):
+    """The coach records a phone call: actions reviewed, new due dates, a short note."""
+    relationship = _relationship(request, pk)
+    if relationship.party_of(request.user) != "coach":
+        raise PermissionDenied
+    actions = relationship.actions.filter(status=Action.Status.OPEN).select_related("owner")
+    form = forms.FollowUpForm(request.POST or None, actions=actions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.record_follow_up(by=request.user, relationship=relationship,
+                                                note=form.cleaned_data["note"], action_updates=form.action_updates())
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("Phone follow-up recorded."))
+            return redirect("coaching:session", pk=session.pk)
+    return render(request, "coaching/follow_up.html", {"form": form, "r": relationship,
+                                                       "today": timezone.localdate()})

@@ -88,8 +88,10 @@ class DataElementMapping(models.Model):
 class MonthlyValue(models.Model):
     """A monthly number of one org unit, e.g. 42 Penta1 doses at CSCom K1 in July 2025."""
 
-    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
-    data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: the unique key's index starts with org_unit, and a million-row import
+    # pays for every index it has to keep up.
+    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+", db_index=False)
     month = models.PositiveIntegerField(help_text="YYYYMM")
     value = models.FloatField()
     # DHIS2's own lastUpdated, when the source gives it: an older export never overwrites a newer value.
@@ -107,8 +109,8 @@ class MonthlyValue(models.Model):
 class YearlyValue(models.Model):
     """A yearly target population of one org unit, e.g. 480 surviving infants at K1 in 2025."""
 
-    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
-    data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField()
     value = models.FloatField()
     last_updated = models.DateTimeField(null=True, blank=True)
@@ -123,10 +125,16 @@ class YearlyValue(models.Model):
 
 
 class MonthlyTotal(models.Model):
-    """Sum of a monthly element over a unit's whole subtree (the unit included) for one month."""
+    """Sum of a monthly element over a unit's whole subtree (the unit included) for one month.
 
-    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
-    data_element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="+")
+    Totals are derived and rebuilt by the import, a million rows at a time: no foreign-key checks
+    in the database and no index beyond the unique key (Django still cascades deletions).
+    """
+
+    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+",
+                                 db_constraint=False, db_index=False)
+    data_element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="+",
+                                     db_constraint=False, db_index=False)
     month = models.PositiveIntegerField()
     value = models.FloatField()
 
@@ -142,7 +150,8 @@ class MonthlyTotal(models.Model):
 class MonthlyReporting(models.Model):
     """How many health centres of a unit's subtree reported any dose that month (data completeness)."""
 
-    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+",
+                                 db_constraint=False, db_index=False)
     month = models.PositiveIntegerField()
     facilities = models.PositiveIntegerField()
 
@@ -158,8 +167,10 @@ class MonthlyReporting(models.Model):
 class YearlyTotal(models.Model):
     """A unit's population for a year by rule C7: its own value, else the sum of its children's."""
 
-    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
-    data_element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="+")
+    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+",
+                                 db_constraint=False, db_index=False)
+    data_element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="+",
+                                     db_constraint=False, db_index=False)
     year = models.PositiveSmallIntegerField()
     value = models.FloatField()
 

@@ -259,7 +259,7 @@ def monthly_summaries(now, month):
                                                     org_unit__path__startswith=manager.org_unit.path)
         stats = relationships.aggregate(
             active=Count("pk", filter=Q(status=Relationship.Status.ACTIVE), distinct=True),
-            sessions=Count("sessions", filter=Q(sessions__status=Session.Status.COMPLETED,
+            completed=Count("sessions", filter=Q(sessions__status=Session.Status.COMPLETED,
                                                 sessions__scheduled_for__gte=begin,
                                                 sessions__scheduled_for__lt=end), distinct=True),
             follow_ups=Count("sessions", filter=Q(sessions__status=Session.Status.COMPLETED,
@@ -270,7 +270,7 @@ def monthly_summaries(now, month):
         stats["done"] = actions_of.filter(status=Action.Status.DONE, completed_at__gte=begin,
                                           completed_at__lt=end).count()
         stats["overdue"] = actions_of.filter(status=Action.Status.OPEN, due_date__lt=today).count()
-        if not (stats["active"] or stats["sessions"] or stats["done"]):
+        if not (stats["active"] or stats["completed"] or stats["done"]):
             continue
         yield Occasion(manager, Kind.MONTHLY_SUMMARY, "area", month, reverse("coaching:list"),
                        _summary_text(manager.org_unit, previous, stats))
@@ -281,7 +281,7 @@ def _summary_text(unit, month, stats):
         values = {"unit": unit, "month": formats.date_format(month, "F Y")} | stats
         title = _("Coaching in %(unit)s, %(month)s") % values
         body = "\n".join([
-            _("Sessions completed: %(sessions)d (of which remote follow-ups: %(follow_ups)d)") % values,
+            _("Sessions completed: %(completed)d (of which remote follow-ups: %(follow_ups)d)") % values,
             _("Actions done: %(done)d") % values,
             _("Actions overdue today: %(overdue)d") % values,
             _("Active coaching relationships: %(active)d") % values,

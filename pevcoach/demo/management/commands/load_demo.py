@@ -4,6 +4,7 @@ from django.db import transaction
 from pevcoach.accounts.models import User
 from pevcoach.demo import coaching, sikasso
 from pevcoach.indicators.demo import load_demo_data
+from pevcoach.notifications.demo import load_notifications
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             sikasso.load_invitation()
             load_demo_data()
             coaching.load_coaching()
+            load_notifications()
         self.stdout.write(self.style.SUCCESS(
             "Demo loaded: accounts admin, drs.sikasso, coach.kadiolo, agent.kadiolo, coach.bougouni, "
             f"agent.bougouni (password {sikasso.PASSWORD})."

@@ -80,15 +80,19 @@
 
   function mine(items) { return items.filter(function (i) { return !i.user || i.user === userId; }); }
 
+  /* Send the outbox in batches, halving a batch the server finds too large (413). The last batch
+     also asks for what changed since the cursor; the answer comes back with its results. */
   async function pushAll() {
-    var size = BATCH;
+    var size = BATCH, pulled = null;
     for (;;) {
       var waiting = mine(await getAll("outbox"));
-      if (!waiting.length) return;
+      if (!waiting.length) return pulled;
       var batch = waiting.slice(0, size);
-      var response = await api("POST", "/sync/push", { changes: batch.map(function (c) {
+      var payload = { changes: batch.map(function (c) {
         return { op: c.op, kind: c.kind, model: c.model, id: c.id, data: c.data, base: c.base };
-      }) });
+      }) };
+      if (batch.length === waiting.length) payload.since = (await getMeta("cursor")) || null;
+      var response = await api("POST", "/sync/push", payload);
       if (response.status === 413) {
         if (size > 1) { size = Math.max(1, Math.floor(size / 2)); continue; }
         await settle(batch[0], { status: "rejected", error: t("too_large") });
@@ -96,8 +100,9 @@
       }
       if (response.status === 401 || response.status === 403) throw new Error("login");
       if (!response.ok) throw new Error("server " + response.status);
-      var results = (await response.json()).results;
-      for (var i = 0; i < results.length; i++) await settle(batch[i], results[i]);
+      var answer = await response.json();
+      for (var i = 0; i < answer.results.length; i++) await settle(batch[i], answer.results[i]);
+      if (answer.pull) pulled = answer.pull;
       size = BATCH;
     }
   }
@@ -107,8 +112,12 @@
   function settle(change, result) {
     return db().then(function (d) {
       return new Promise(function (resolve, reject) {
-        var transaction = d.transaction(["outbox", "rejected"], "readwrite");
+        var transaction = d.transaction(["outbox", "rejected", "records"], "readwrite");
         transaction.objectStore("outbox").delete(change.seq);
+        if (result.version) {
+          transaction.objectStore("records").put({ key: change.model + ":" + result.id, model: change.model,
+                                                   version: result.version, row: null });
+        }
         if (result.status === "rejected") {
           transaction.objectStore("rejected").put(Object.assign({}, change, { error: result.error }));
         }
@@ -118,25 +127,39 @@
     });
   }
 
-  async function pullAll() {
+  /* Keep the rows of the user's scope; a row is news only when its version is newer than ours
+     (our own pushed changes come back in the pull and should not refresh every page). */
+  async function store(data) {
     var changed = false;
-    for (var round = 0; round < 20; round++) {
-      var since = await getMeta("cursor");
-      var response = await api("GET", "/sync/pull" + (since ? "?since=" + encodeURIComponent(since) : ""));
-      if (response.status === 401 || response.status === 403) throw new Error("login");
-      if (!response.ok) throw new Error("server " + response.status);
-      var data = await response.json();
-      await tx("records", "readwrite", function (store) {
-        Object.keys(data.records).forEach(function (model) {
-          data.records[model].forEach(function (row) {
-            changed = true;
-            store.put({ key: model + ":" + row.id, model: model, row: row });
-          });
+    var known = {};
+    (await getAll("records")).forEach(function (r) { known[r.key] = r.version || (r.row && r.row.version) || 0; });
+    await tx("records", "readwrite", function (records) {
+      Object.keys(data.records).forEach(function (model) {
+        data.records[model].forEach(function (row) {
+          var key = model + ":" + row.id;
+          if ((known[key] || 0) < row.version) changed = true;
+          records.put({ key: key, model: model, version: row.version, row: row });
         });
-        data.tombstones.forEach(function (tomb) { changed = true; store.delete(tomb.model + ":" + tomb.id); });
       });
-      await setMeta("cursor", data.cursor);
+      data.tombstones.forEach(function (tomb) { changed = true; records.delete(tomb.model + ":" + tomb.id); });
+    });
+    await setMeta("cursor", data.cursor);
+    return changed;
+  }
+
+  async function pullAll(first) {
+    var changed = false, data = first;
+    for (var round = 0; round < 20; round++) {
+      if (!data) {
+        var since = await getMeta("cursor");
+        var response = await api("GET", "/sync/pull" + (since ? "?since=" + encodeURIComponent(since) : ""));
+        if (response.status === 401 || response.status === 403) throw new Error("login");
+        if (!response.ok) throw new Error("server " + response.status);
+        data = await response.json();
+      }
+      changed = (await store(data)) || changed;
       if (!data.more) break;
+      data = null;
     }
     return changed;
   }
@@ -158,8 +181,7 @@
     setState("syncing");
     running = (async function () {
       try {
-        await pushAll();
-        var changed = await pullAll();
+        var changed = await pullAll(await pushAll());
         if (changed || !(await getMeta("pagesKept"))) await setMeta("pagesStale", true);
         await keepPages();
         await setMeta("pagesKept", true);
@@ -298,7 +320,10 @@
   // --- Start ------------------------------------------------------------------------------
   window.pevSync = { enqueue: enqueue, sync: sync, uuid: uuid, state: function () { return state; },
                      pending: function () { return getAll("outbox").then(mine); }, forget: forget };
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  // Register after the page has loaded, so the first visit is not slowed by the install.
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () { navigator.serviceWorker.register("/sw.js", { scope: "/" }); });
+  }
   window.addEventListener("online", function () { showNetwork(); sync("online"); });
   window.addEventListener("offline", showNetwork);
   document.addEventListener("click", function (event) {
