@@ -124,7 +124,7 @@ def measure(url, proxy):
         with page.expect_navigation(wait_until="load"):
             page.click("button[type=submit]")
         # The page, its styles, scripts and icons; the offline install that follows is counted below.
-        first = report("first_visit_home", proxy.bytes, BUDGETS["first_visit_home"])
+        report("first_visit_home", proxy.bytes, BUDGETS["first_visit_home"])
         report("first_visit_js", js_size(), BUDGETS["first_visit_js"])
         page.wait_for_function("window.pevSync && window.pevSync.state() === 'idle'", timeout=30_000)
         deadline = time.monotonic() + 30

@@ -312,6 +312,7 @@ class UnitResult:
     updated: int = 0
     unchanged: int = 0
     moved: bool = False
+    grew: bool = False  # a unit without children got some: it needs monthly totals of its own now
 
 
 def _coordinate(value, limit):
@@ -438,6 +439,7 @@ def _save_unit(record, unit, parent, result):
     if record.latitude is not None:
         fields.update(latitude=record.latitude, longitude=record.longitude)
     if unit is None:
+        result.grew = result.grew or (parent is not None and not OrgUnit.objects.filter(parent=parent).exists())
         unit = create_org_unit(parent=parent, level=level, **fields)
         result.created += 1
     else:

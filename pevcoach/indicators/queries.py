@@ -34,6 +34,7 @@ from pevcoach.indicators.models import (
     ImportLog,
     MonthlyReporting,
     MonthlyTotal,
+    MonthlyValue,
     YearlyTotal,
 )
 from pevcoach.orgunits.models import Level, OrgUnit
@@ -56,10 +57,16 @@ def _codes(codes):
     return list(dict.fromkeys(codes))
 
 
-def _monthly_totals(unit, months):
+def _monthly_table(unit):
+    """Where a unit's monthly figures are: the totals of its subtree, or its own values when it has
+    no children (totals.py stores no total for those)."""
+    return MonthlyTotal if OrgUnit.objects.filter(parent=unit).exists() else MonthlyValue
+
+
+def _monthly_totals(table, unit, months):
     """{element code: {month: value}} of the unit's subtree, and the codes of dose elements."""
     series, doses = defaultdict(dict), set()
-    rows = MonthlyTotal.objects.filter(org_unit=unit, month__in=months).values_list(
+    rows = table.objects.filter(org_unit=unit, month__in=months).values_list(
         "data_element__code", "data_element__kind", "month", "value")
     for code, kind, month, value in rows:
         series[code][month] = value
@@ -77,9 +84,14 @@ def _populations(unit, years):
     return found
 
 
-def _reporting(unit, months):
-    rows = MonthlyReporting.objects.filter(org_unit=unit, month__in=months).values_list("month", "facilities")
-    return dict(rows)
+def _reporting(table, unit, months, series, doses):
+    """{month: health centres of the subtree that reported any dose}."""
+    if table is MonthlyTotal:
+        return dict(MonthlyReporting.objects.filter(org_unit=unit, month__in=months).values_list(
+            "month", "facilities"))
+    if unit.level != Level.FACILITY:
+        return {}
+    return {month: 1 for month in months if any(month in series[code] for code in doses)}
 
 
 def _facilities(unit):
@@ -135,10 +147,11 @@ def _values_for_months(org_unit, months, codes):
     with_outliers = "DQ_OUTLIER" in codes
     cutoffs = catalogue.cutoffs()
     window = month_range(months[-1], len(months) + OUTLIER_WINDOW) if with_outliers else months
-    series, doses = _monthly_totals(org_unit, window)
+    table = _monthly_table(org_unit)
+    series, doses = _monthly_totals(table, org_unit, window)
     inputs = _inputs(months, series, doses, _populations(org_unit, sorted({m // 100 for m in months})),
-                     _reporting(org_unit, months),
-                     _facilities(org_unit), with_outliers, cutoffs)
+                     _reporting(table, org_unit, months, series, doses), _facilities(org_unit), with_outliers,
+                     cutoffs)
     computed = compute_values(catalogue.SPECS, inputs, cutoffs)
     return [computed[code].as_dict() for code in codes]
 
@@ -157,9 +170,10 @@ def indicator_series(org_unit, code: str, last_month: str, months: int) -> list[
     cutoffs = catalogue.cutoffs()
     window = [add_months(chart[0], -OUTLIER_WINDOW + i) for i in range(OUTLIER_WINDOW)] + chart if with_outliers \
         else chart
-    series, doses = _monthly_totals(org_unit, window)
+    table = _monthly_table(org_unit)
+    series, doses = _monthly_totals(table, org_unit, window)
     populations = _populations(org_unit, sorted({m // 100 for m in chart}))
-    reporting, facilities = _reporting(org_unit, chart), _facilities(org_unit)
+    reporting, facilities = _reporting(table, org_unit, chart, series, doses), _facilities(org_unit)
     points = []
     for month in chart:
         inputs = _inputs([month], series, doses, populations, reporting, facilities, with_outliers, cutoffs)
@@ -170,7 +184,7 @@ def indicator_series(org_unit, code: str, last_month: str, months: int) -> list[
 
 def latest_period_with_data(org_unit) -> str | None:
     """The latest month (YYYYMM) for which the unit's subtree reported any dose, or None."""
-    latest = MonthlyTotal.objects.filter(org_unit=org_unit, data_element__kind=ElementKind.DOSES).aggregate(
+    latest = _monthly_table(org_unit).objects.filter(org_unit=org_unit, data_element__kind=ElementKind.DOSES).aggregate(
         latest=Max("month"))["latest"]
     return None if latest is None else str(latest)
 

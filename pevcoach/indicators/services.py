@@ -143,8 +143,8 @@ def import_org_units(*, data=None, units=None, name="", user=None, source=Import
     def body(log):
         found = units if units is not None else read_org_units(data)
         result = write_org_units(check_org_units(found))
-        if result.moved:
-            totals.refresh_all()  # units changed branch: every total above them changed too
+        if result.moved or result.grew:
+            totals.refresh_all()  # units changed branch, or a centre got units below it
         log.rows, log.created, log.updated, log.unchanged = len(found), result.created, result.updated, result.unchanged
 
     return _run(body, source=source, name=name, user=user, scope=None)

@@ -140,12 +140,13 @@ def test_replaying_with_dropped_answers_makes_no_duplicates(demo_server, context
 
     page.route("**/api/v1/sync/push", drop_answer)
     sid = str(uuid.uuid4())
-    page.evaluate("""([sid, rid]) => window.pevSync.enqueue([
+    page.evaluate("""([sid, rid, coachee]) => window.pevSync.enqueue([
         {kind: 'create', model: 'sessions', id: sid, data: {relationship: rid, mode: 'phone',
          scheduled_for: new Date().toISOString(), goal_notes: 'rejoué'}},
         {kind: 'create', model: 'actions', id: crypto.randomUUID(), data: {relationship: rid, session: sid,
-         description: 'Action rejouée', owner: %d, due_date: new Date(Date.now() + 9*864e5).toISOString().slice(0,10)}}])
-    """ % relationship.coachee_id, [sid, str(relationship.pk)])
+         description: 'Action rejouée', owner: coachee,
+         due_date: new Date(Date.now() + 9*864e5).toISOString().slice(0,10)}}])
+    """, [sid, str(relationship.pk), relationship.coachee_id])
     for _attempt in range(4):
         page.evaluate("window.pevSync.sync('button')")
     wait_for_pending(page, 0)
@@ -200,3 +201,67 @@ def test_cached_home_opens_offline_fast_on_slow_3g(demo_server, context):
     print(f"cached home, offline on emulated slow 3G: {elapsed * 1000:.0f} ms")
     assert "Bonjour" in page.inner_text("h1")
     assert elapsed < 1.0
+
+
+def enqueue_note(page, relationship, text):
+    page.evaluate("""([rid, text]) => window.pevSync.enqueue([{kind: 'create', model: 'sessions',
+        id: crypto.randomUUID(), data: {relationship: rid, mode: 'phone', scheduled_for: new Date().toISOString(),
+        goal_notes: text}}])""", [str(relationship.pk), text])
+
+
+def test_the_outbox_survives_closing_the_browser_and_an_expired_sign_in(demo_server, chromium, tmp_path):
+    from tests.browser.conftest import CHROMIUM
+
+    url = demo_server.url
+    relationship = Relationship.objects.get(pk=demo_id("kadiolo/relationship"))
+    profile = str(tmp_path / "profile")
+
+    def open_browser():
+        return chromium.browser_type.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"],
+            viewport={"width": 360, "height": 740}, locale="fr-FR")
+
+    ctx = open_browser()
+    page = ctx.new_page()
+    sign_in(page, url, "coach.kadiolo")
+    page.wait_for_function("window.pevSync && window.pevSync.state() === 'idle'")
+    ctx.set_offline(True)
+    enqueue_note(page, relationship, "gardé pendant des semaines")
+    wait_for_pending(page, 1)
+    ctx.close()  # the whole browser goes away
+
+    ctx = open_browser()
+    ctx.clear_cookies()  # weeks later: the sign-in has expired
+    page = ctx.new_page()
+    page.goto(url + "/")  # lands on the sign-in page: the outbox must not be touched
+    assert "/login/" in page.url
+    sign_in(page, url, "coach.kadiolo")
+    page.wait_for_selector("h1")
+    wait_for_pending(page, 0)
+    assert Session.objects.filter(goal_notes="gardé pendant des semaines").count() == 1
+    ctx.close()
+
+
+def test_signing_out_warns_about_unsent_changes_then_wipes_the_phone(demo_server, context):
+    url = demo_server.url
+    relationship = Relationship.objects.get(pk=demo_id("kadiolo/relationship"))
+    page = online_visit(context, url, "coach.kadiolo")
+    wait_until_kept(page, "/")
+    context.set_offline(True)
+    enqueue_note(page, relationship, "pas encore envoyé")
+    wait_for_pending(page, 1)
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
+    page.click("form[data-logout] button")
+    page.wait_for_timeout(500)
+    assert messages and "1" in messages[0]
+    assert pending(page) == 1  # still signed in, nothing lost
+    context.set_offline(False)
+    wait_for_pending(page, 0)
+    page.click("form[data-logout] button")
+    page.wait_for_url("**/login/")
+    assert page.evaluate("caches.keys()").count("pages") == 0
+    left = page.evaluate("""new Promise(r => { const o = indexedDB.open('pevcoach'); o.onsuccess = () => {
+        const t = o.result.transaction('records'); const q = t.objectStore('records').count();
+        q.onsuccess = () => r(q.result); }; })""")
+    assert left == 0

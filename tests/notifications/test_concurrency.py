@@ -49,6 +49,7 @@ def test_two_workers_send_each_message_once(clock, gateway, cast, settings):
     gateway.delay = 0.01
     results = at_once(2, lambda i: services.deliver_due(worker=f"worker-{i}"))
     assert sum(r.get("sent", 0) for r in results) == 40
+    assert all(r.get("sent") for r in results)  # both really worked
     ids = [b["id"] for b in gateway.bodies()]
     assert len(ids) == len(set(ids)) == 40
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}

@@ -46,6 +46,7 @@ def test_the_dhis2_pull_is_scheduled_only_when_dhis2_is_configured(db, settings)
     assert "dhis2_pull" in claimed_jobs(bamako(2025, 3, 12, 3))
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and checks its connection as in production
 def test_the_worker_runs_the_jobs_the_scheduler_enqueued(clock, cast, relationship):
     clock.go(bamako(2025, 3, 10, 9))
     coaching.propose_relationship(by=cast["coach"], coach=cast["coach"], coachee=cast["sibling"],

@@ -283,15 +283,9 @@
   document.addEventListener("submit", async function (event) {
     var form = event.target;
     if (form.matches("form[data-logout]")) {
+      event.preventDefault();  // before any await: the browser would not wait for us
       var waiting = mine(await getAll("outbox")).length;
-      if (waiting && !form.dataset.confirmed) {
-        event.preventDefault();
-        if (!window.confirm(t("logout_pending").replace("%n", waiting))) return;
-        form.dataset.confirmed = "1";
-      } else if (!form.dataset.confirmed) {
-        event.preventDefault();
-        form.dataset.confirmed = "1";
-      }
+      if (waiting && !window.confirm(t("logout_pending").replace("%n", waiting))) return;
       await forget();
       form.submit();
       return;
@@ -312,9 +306,7 @@
     await Promise.all(["outbox", "rejected", "records", "meta"].map(function (store) {
       return tx(store, "readwrite", function (s) { return s.clear(); });
     }));
-    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage({ type: "forget" });
-    }
+    if (window.caches) await caches.delete("pages");
   }
 
   // --- Start ------------------------------------------------------------------------------

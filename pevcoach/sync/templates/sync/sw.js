@@ -22,7 +22,8 @@ self.addEventListener("activate", (event) => {
 async function pageFromNetwork(request) {
   try {
     const response = await fetch(request);
-    if (response.ok && response.type === "basic" && !response.redirected) {
+    // Only pages the server marks as a signed-in user's own are kept (never the sign-in page).
+    if (response.ok && !response.redirected && response.headers.get("X-Offline") === "keep") {
       const cache = await caches.open(PAGES);
       await cache.put(request.url.split("#")[0], response.clone());
     }
@@ -60,11 +61,11 @@ self.addEventListener("message", (event) => {
       for (const path of data.pages) {
         try {
           const response = await fetch(path, { credentials: "same-origin" });
-          if (response.ok && !response.redirected) await cache.put(new URL(path, self.location.origin).href, response);
+          if (response.ok && !response.redirected && response.headers.get("X-Offline") === "keep") {
+            await cache.put(new URL(path, self.location.origin).href, response);
+          }
         } catch (error) { return; }
       }
     })());
-  } else if (data.type === "forget") {
-    event.waitUntil(caches.delete(PAGES));
   }
 });
