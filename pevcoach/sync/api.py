@@ -33,6 +33,7 @@ class PullOut(Schema):
     more: bool
     records: dict[str, list[dict]]
     tombstones: list[dict]
+    conflicts: int
 
 
 class ConflictOut(Schema):

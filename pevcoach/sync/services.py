@@ -203,7 +203,8 @@ def pull(*, user, since=None):
                       for t in tombstones_visible_to(user).filter(deleted_at__gte=since - CURSOR_OVERLAP)]
     # When a kind was cut at the limit, the next pull starts where that cut was, so nothing is skipped.
     cursor = min(truncated_at) if truncated_at else now
-    return {"cursor": cursor.isoformat(), "more": bool(truncated_at), "records": records, "tombstones": tombstones}
+    return {"cursor": cursor.isoformat(), "more": bool(truncated_at), "records": records, "tombstones": tombstones,
+            "conflicts": conflicts_visible_to(user).filter(status=Conflict.Choice.OPEN).count()}
 
 
 def tombstones_visible_to(user):

@@ -265,3 +265,19 @@ def test_signing_out_warns_about_unsent_changes_then_wipes_the_phone(demo_server
         const t = o.result.transaction('records'); const q = t.objectStore('records').count();
         q.onsuccess = () => r(q.result); }; })""")
     assert left == 0
+
+
+def test_a_batch_too_large_is_halved_until_it_goes_through(demo_server, context, settings):
+    settings.SYNC_MAX_BYTES = 1200  # a few changes per batch at most
+    relationship = Relationship.objects.get(pk=demo_id("kadiolo/relationship"))
+    page = online_visit(context, demo_server.url, "coach.kadiolo")
+    page.wait_for_function("window.pevSync && window.pevSync.state() === 'idle'")
+    statuses = []
+    page.on("response", lambda r: statuses.append(r.status) if r.url.endswith("/sync/push") else None)
+    context.set_offline(True)
+    for n in range(8):
+        enqueue_note(page, relationship, f"lot {n} " + "x" * 150)
+    context.set_offline(False)
+    wait_for_pending(page, 0)
+    assert 413 in statuses and statuses[-1] == 200
+    assert Session.objects.filter(goal_notes__startswith="lot ").count() == 8

@@ -144,6 +144,7 @@
       data.tombstones.forEach(function (tomb) { changed = true; records.delete(tomb.model + ":" + tomb.id); });
     });
     await setMeta("cursor", data.cursor);
+    await setMeta("conflicts", data.conflicts || 0);
     return changed;
   }
 
@@ -213,6 +214,11 @@
     });
     var bar = document.getElementById("syncbar");
     if (bar) bar.hidden = false;
+    var conflicts = (await getMeta("conflicts")) || 0;
+    document.querySelectorAll("[data-sync-conflicts]").forEach(function (el) {
+      el.hidden = !conflicts;
+      el.querySelector("strong").textContent = conflicts;
+    });
     var list = document.getElementById("sync-rejected");
     if (list) {
       list.hidden = !rejected.length;
