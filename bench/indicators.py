@@ -86,6 +86,27 @@ def timed(fn, runs):
     return statistics.median(times), max(times)
 
 
+def _api_call(country):
+    """The whole API request for a district's year, as a phone or a dashboard makes it."""
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from pevcoach.accounts.services import create_user, issue_api_token
+
+    user = create_user(username="bench", password="bench-pass-1234", first_name="B", last_name="B",
+                       org_unit=country, roles=["manager"])
+    headers = {"Authorization": f"Bearer {issue_api_token(user=user, label='bench')}"}
+    client = Client()
+
+    def call():
+        with override_settings(ALLOWED_HOSTS=["testserver"]):
+            response = client.get("/api/v1/indicator-values", {"org_unit": "DS-7", "period": "2025"},
+                                  headers=headers, secure=True)
+        assert response.status_code == 200, response.content
+
+    return call
+
+
 def main():
     if connection.vendor != "postgresql":
         sys.exit("Run it on PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/pevcoach")
@@ -128,6 +149,9 @@ def main():
         print(f"monthly series, district, 12 months: median {median:.1f} ms, max {worst:.1f} ms")
         median, worst = timed(lambda: indicator_values(district, "2025", ["DQ_OUTLIER"]), 30)
         print(f"outlier flag, district, 12 months against the 12 before: median {median:.1f} ms, max {worst:.1f} ms")
+        median, worst = timed(_api_call(country), 30)
+        print(f"GET /api/v1/indicator-values?org_unit=DS-7&period=2025 (token, scope check, JSON): "
+              f"median {median:.1f} ms, max {worst:.1f} ms")
     finally:
         connection.creation.destroy_test_db(original, verbosity=0)
 

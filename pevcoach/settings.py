@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "pevcoach.notifications",
+    "pevcoach.dashboards",
     "pevcoach.front",
     "pevcoach.demo",
     "pevcoach.api",

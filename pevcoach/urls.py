@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/", include("pevcoach.orgunits.urls")),
     path("coaching/", include("pevcoach.coaching.urls")),
     path("indicators/", include("pevcoach.indicators.urls")),
+    path("dashboards/", include("pevcoach.dashboards.urls")),
     path("", include("pevcoach.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from pevcoach.accounts.queries import pending_registrations_for
+from pevcoach.dashboards import homes
 from pevcoach.orgunits.queries import org_units_visible_to
 
 
@@ -13,6 +14,10 @@ def home(request):
     """One home for everyone; each block shows for the roles that need it."""
     user = request.user
     context = {"unit": user.org_unit}
+    if user.is_coachee:
+        context["coachee"] = homes.coachee_home(user)
+    if user.is_coach:
+        context["coach"] = homes.coach_home(user)
     if user.is_manager or user.is_org_admin or user.is_superuser:
         context["n_units"] = org_units_visible_to(user).count()
     if user.is_org_admin or user.is_superuser:

@@ -77,12 +77,10 @@ def save_mapping(rows):
             wanted[(data_element, _combo(combo))] = elements[code]
     if errors:
         raise ImportRejected(errors)
-    saved = 0
     for (data_element, combo), element in wanted.items():
-        _mapping, created = DataElementMapping.objects.update_or_create(
+        DataElementMapping.objects.update_or_create(
             dhis2_data_element=data_element, dhis2_category_option_combo=combo, defaults={"data_element": element})
-        saved += 1
-    return saved
+    return len(wanted)
 
 
 # --- Data values -------------------------------------------------------------------------------
@@ -215,7 +213,8 @@ def _load_staging(cursor, rows, total, progress):
         # Memory for the hash joins and sorts of the statements below, until the transaction ends.
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         columns = "org_unit_id, data_element_id, period, yearly, value, deleted, last_updated"
-        with cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["int8", "int8", "int4", "bool", "float8", "bool", "timestamptz"])
             for n, row in enumerate(rows, start=1):
                 copy.write_row(row)
                 if progress and n % PROGRESS_EVERY == 0:
@@ -235,7 +234,7 @@ def _load_staging(cursor, rows, total, progress):
         cursor.executemany(f"INSERT INTO {STAGING} VALUES (%s, %s, %s, %s, %s, %s, %s)", batch)  # noqa: S608
 
 
-def _apply(cursor, table, column, yearly):
+def _apply(cursor, table, column, yearly, deletions):
     """Deleted, updated and created rows of one value table from the staging table.
 
     The SQL is built from our own table and column names only; values travel in the staging table.
@@ -244,19 +243,21 @@ def _apply(cursor, table, column, yearly):
              f"AND {'s.yearly' if yearly else 'NOT s.yearly'}")
     # An older DHIS2 value never replaces a newer one; values without a date always do.
     newer = "(s.last_updated IS NULL OR t.last_updated IS NULL OR s.last_updated >= t.last_updated)"
-    cursor.execute(
-        f"DELETE FROM {table} WHERE id IN (SELECT t.id FROM {table} t JOIN {STAGING} s ON {match} "  # noqa: S608
-                   f"WHERE s.deleted AND {newer})")
-    deleted = cursor.rowcount
+    deleted = 0
+    if deletions:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT t.id FROM {table} t JOIN {STAGING} s ON {match} "  # noqa: S608
+            f"WHERE s.deleted AND {newer})")
+        deleted = cursor.rowcount
     cursor.execute(
         f"UPDATE {table} AS t SET value = s.value, last_updated = s.last_updated FROM {STAGING} s "  # noqa: S608
-                   f"WHERE {match} AND NOT s.deleted AND t.value <> s.value AND {newer}")
+        f"WHERE {match} AND NOT s.deleted AND t.value <> s.value AND {newer}")
     updated = cursor.rowcount
     cursor.execute(
         f"INSERT INTO {table} (org_unit_id, data_element_id, {column}, value, last_updated) "  # noqa: S608
-                   f"SELECT s.org_unit_id, s.data_element_id, s.period, s.value, s.last_updated FROM {STAGING} s "
-                   f"WHERE {'s.yearly' if yearly else 'NOT s.yearly'} AND NOT s.deleted "
-                   f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})")
+        f"SELECT s.org_unit_id, s.data_element_id, s.period, s.value, s.last_updated FROM {STAGING} s "
+        f"WHERE {'s.yearly' if yearly else 'NOT s.yearly'} AND NOT s.deleted "
+        f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})")
     return deleted, updated, cursor.rowcount
 
 
@@ -278,8 +279,11 @@ def write_values(checked: CheckedValues, *, progress=None) -> WriteResult:
     rows = ((u, e, p, y, v, d, m) for (u, e, p, y), (v, d, m) in checked.values.items())
     with connection.cursor() as cursor:
         _load_staging(cursor, rows, len(checked.values), progress)
+        kinds = {(yearly, deleted) for (_u, _e, _p, yearly), (_v, deleted, _m) in checked.values.items()}
         for model, column, yearly in ((MonthlyValue, "month", False), (YearlyValue, "year", True)):
-            deleted, updated, created = _apply(cursor, model._meta.db_table, column, yearly)
+            if not kinds & {(yearly, False), (yearly, True)}:
+                continue
+            deleted, updated, created = _apply(cursor, model._meta.db_table, column, yearly, (yearly, True) in kinds)
             result.deleted, result.updated, result.created = (
                 result.deleted + deleted, result.updated + updated, result.created + created)
             if deleted or updated or created:

@@ -88,10 +88,13 @@ class DataElementMapping(models.Model):
 class MonthlyValue(models.Model):
     """A monthly number of one org unit, e.g. 42 Penta1 doses at CSCom K1 in July 2025."""
 
-    # No index of their own: the unique key's index starts with org_unit, and a million-row import
-    # pays for every index it has to keep up.
-    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+", db_index=False)
-    data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # No index of their own (the unique key's index starts with org_unit) and no foreign-key check in the
+    # database: PostgreSQL checks those row by row at commit, a third of a million-value import. The
+    # importer resolves every id in its own transaction, and Django cascades or protects deletions.
+    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+", db_index=False,
+                                 db_constraint=False)
+    data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+", db_index=False,
+                                     db_constraint=False)
     month = models.PositiveIntegerField(help_text="YYYYMM")
     value = models.FloatField()
     # DHIS2's own lastUpdated, when the source gives it: an older export never overwrites a newer value.

@@ -125,13 +125,11 @@ def import_values(records, *, source, name="", user=None, progress=None) -> Impo
     return _run(_values_body(records, progress=progress), source=source, name=name, user=user, scope=None)
 
 
-def load_mapping(*, data, name="", user=None) -> int:
-    """Store the rows of a mapping CSV (`dhis2_data_element,dhis2_category_option_combo,code`), all or nothing."""
+def load_mapping(*, data) -> int:
+    """Store the rows of a mapping CSV (`dhis2_data_element,dhis2_category_option_combo,code`), all or
+    nothing; returns how many rows it holds. Raises ImportRejected naming the bad rows."""
     with transaction.atomic():
-        try:
-            return save_mapping(read_mapping(data))
-        except FileFormatError as exc:
-            raise ImportRejected([str(exc)]) from exc
+        return save_mapping(read_mapping(data))
 
 
 def import_org_units(*, data=None, units=None, name="", user=None, source=ImportSource.ORG_UNITS_FILE) -> ImportLog:

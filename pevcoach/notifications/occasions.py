@@ -77,10 +77,12 @@ def sessions(now):
         kind = Kind.SESSION_TODAY if day == today else Kind.SESSION_TOMORROW
         relationship = session.relationship
         for person in (relationship.coach, relationship.coachee):
+            # "Tomorrow" is wrong once that day has come (say, held back by the quiet hours overnight).
+            expires_at = session.scheduled_for if kind == Kind.SESSION_TODAY else at(day, datetime.time())
             yield Occasion(person, kind, str(session.pk), day.isoformat(),
                            reverse("coaching:session", args=[session.pk]),
                            _session_text(kind, session, relationship.other_party(person)),
-                           relationship.is_practice, expires_at=session.scheduled_for)
+                           relationship.is_practice, expires_at=expires_at)
 
 
 def _session_text(kind, session, other):

@@ -68,16 +68,19 @@ def notify(found, *, now=None):
         kind__in={o.kind for o in found}, object_id__in={o.object_id for o in found},
     ).values_list("recipient_id", "kind", "object_id", "occasion"))
     prefs = {p.user_id: p for p in Preferences.objects.filter(user__in={o.recipient.pk for o in found})}
-    created = []
+    created, to_send = [], False
     for occasion in found:
         key = (occasion.recipient.pk, occasion.kind, occasion.object_id, occasion.occasion)
         if key in existing:
             continue
         existing.add(key)
-        notification = _create(occasion, prefs.get(occasion.recipient.pk) or Preferences(user=occasion.recipient),
-                               now)
-        if notification is not None:
-            created.append(notification)
+        made = _create(occasion, prefs.get(occasion.recipient.pk) or Preferences(user=occasion.recipient), now)
+        if made is not None:
+            created.append(made[0])
+            to_send = to_send or made[1]
+    if to_send:
+        # Send now rather than at the next sweep; were this lost, the sweep every 5 minutes sends them.
+        tasks.deliver.enqueue()
     return created
 
 
@@ -88,16 +91,19 @@ def _create(occasion, preferences, now):
             recipient=occasion.recipient, kind=occasion.kind, object_id=occasion.object_id,
             occasion=occasion.occasion, title=title[:200], body=body, url=occasion.url,
             is_practice=occasion.is_practice, expires_at=occasion.expires_at, created_at=now)
-        try:
-            with transaction.atomic():
-                notification.save()
-                rows = _deliveries(notification, preferences)
-                Delivery.objects.bulk_create(rows)
-                if rows:
-                    tasks.deliver.enqueue()  # same database, same transaction: both or neither
-        except IntegrityError:  # another worker created it a moment ago
-            return None
-    return notification
+        for _try in range(3):
+            try:
+                with transaction.atomic():
+                    notification.save()
+                    rows = _deliveries(notification, preferences)
+                    Delivery.objects.bulk_create(rows)
+                return notification, bool(rows)
+            except IntegrityError:
+                if Notification.objects.filter(recipient=occasion.recipient, kind=occasion.kind,
+                                               object_id=occasion.object_id, occasion=occasion.occasion).exists():
+                    return None  # another worker created it a moment ago
+                notification.code = Notification._meta.get_field("code").default()  # a short code already taken
+    raise IntegrityError(f"could not store notification {occasion.kind} {occasion.object_id}")
 
 
 def send_reminders(*, now=None, slot=None):
@@ -175,9 +181,8 @@ def process(delivery, worker, *, now=None):
         return "expired"
     preferences = preferences_of(notification.recipient)
     quiet_end = quiet_until(now, preferences.quiet_start, preferences.quiet_end)
-    if quiet_end:
+    if quiet_end:  # the sweep after the quiet hours picks it up; no task per deferred message
         _finish(delivery, worker, status=Delivery.Status.PENDING, next_try_at=quiet_end)
-        _later(quiet_end)
         return "deferred"
     if delivery.channel == Channel.SMS and not delivery.quota_taken:
         if not take_sms_quota(notification.recipient_id, local(now).date()):

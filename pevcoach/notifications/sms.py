@@ -86,7 +86,7 @@ def fit(message, link="", *, max_segments=1):
     The link is never cut; the message loses its last words and ends with '...'.
     """
     message = " ".join(to_gsm7(message).split())
-    full = f"{message} {link}" if link else message
+    full = " ".join(part for part in (message, link) if part)
     gsm = is_gsm7(full)
     room = capacity(max_segments, gsm)
     if units(full, gsm) <= room:

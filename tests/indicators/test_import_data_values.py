@@ -326,3 +326,15 @@ def test_command_shows_a_progress_bar(tree, tmp_path, monkeypatch):
 def test_command_needs_something_to_do(db):
     with pytest.raises(CommandError):
         call_command("dhis2_import", stdout=io.StringIO())
+
+
+def test_command_loads_a_mapping_alone(db, tmp_path):
+    (tmp_path / "map.csv").write_text("dhis2_data_element,dhis2_category_option_combo,code\n"
+                                      "DePenta1xxx,CocLt1Year0,PENTA1\nDeBcgxxxxxx,,BCG\n")
+    out = io.StringIO()
+    call_command("dhis2_import", "--mapping", str(tmp_path / "map.csv"), stdout=out)
+    assert "2" in out.getvalue()
+    assert set(DataElementMapping.objects.values_list("dhis2_data_element", "data_element__code")) == {
+        ("DePenta1xxx", "PENTA1"), ("DeBcgxxxxxx", "BCG")}
+    call_command("dhis2_import", "--mapping", str(tmp_path / "map.csv"), stdout=io.StringIO())  # again: the same
+    assert DataElementMapping.objects.count() == 2

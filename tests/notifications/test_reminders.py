@@ -164,3 +164,27 @@ def test_preferences_choose_the_channels_of_each_kind(clock, cast, relationship)
         "email"]
     coach_channels = Delivery.objects.filter(notification__recipient=cast["coach"]).values_list("channel", flat=True)
     assert list(coach_channels) == ["sms"]  # defaults; the coach has a phone and no e-mail
+
+
+def test_a_day_before_reminder_held_back_overnight_is_not_sent_once_that_day_has_come(clock, cast, relationship,
+                                                                                      gateway):
+    clock.go(bamako(2025, 3, 11, 22))
+    coaching.schedule_session(by=cast["coach"], relationship=relationship, scheduled_for=bamako(2025, 3, 12, 9),
+                              mode=Session.Mode.IN_PERSON)
+    services.send_reminders()  # "tomorrow", but within the quiet hours
+    assert services.deliver_due() == {"deferred": 2}
+    clock.go(bamako(2025, 3, 12, 7))
+    services.send_reminders()  # "today"
+    assert services.deliver_due() == {"expired": 2, "sent": 2}
+    assert all("today" in body["text"] for body in gateway.bodies())
+
+
+def test_new_messages_wake_a_worker_once(clock, cast, relationship):
+    from django_tasks_db.models import DBTaskResult
+
+    clock.go(bamako(2025, 3, 10, 9))
+    for day in (11, 12):
+        coaching.schedule_session(by=cast["coach"], relationship=relationship, mode=Session.Mode.PHONE,
+                                  scheduled_for=bamako(2025, 3, day, 10))
+    services.send_reminders()
+    assert DBTaskResult.objects.filter(task_path="pevcoach.notifications.tasks.deliver").count() == 1

@@ -68,3 +68,19 @@ def test_a_failing_job_records_its_error(db, monkeypatch):
     with pytest.raises(RuntimeError):
         scheduler.run("reminders", "x")
     assert ScheduledRun.objects.get(slot="x").error == "RuntimeError: DHIS2 is down"
+
+
+def test_the_dhis2_job_pulls_the_configured_data_sets_changed_lately(db, settings, monkeypatch):
+    from types import SimpleNamespace
+
+    settings.DHIS2_URL, settings.DHIS2_TOKEN, settings.DHIS2_DATA_SETS = "http://dhis2.test", "d2pat_x", ["BfMAe6Itzgt"]
+    calls = []
+
+    def pull(client, **kwargs):
+        calls.append((client.base_url, client.http.headers["Authorization"], kwargs))
+        return SimpleNamespace(pk=7, created=3, updated=1)
+
+    monkeypatch.setattr("pevcoach.indicators.services.pull_data_values", pull)
+    ScheduledRun.objects.create(job="dhis2_pull", slot="2025-03-12")
+    assert scheduler.run("dhis2_pull", "2025-03-12") == "import 7: 3 created, 1 updated"
+    assert calls == [("http://dhis2.test", "ApiToken d2pat_x", {"data_sets": ["BfMAe6Itzgt"], "last_updated": "2d"})]

@@ -1,0 +1,266 @@
+"""What managers see of an area (country, region, district) and of one health centre.
+
+Each function composes a page from the batched reads of queries.py: a fixed number of queries
+whatever the size of the subtree. The unit passed in is already one the user may see.
+"""
+
+import datetime
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pevcoach.coaching.models import Action, Goal, Session
+from pevcoach.coaching.scoring import MIN_RATINGS_SHOWN
+from pevcoach.dashboards import charts, impact, queries
+from pevcoach.dashboards.homes import PERCENT_KINDS, key_indicators, month_label, red_label
+from pevcoach.indicators import catalogue
+from pevcoach.indicators.compute import add_months
+from pevcoach.indicators.models import OrgUnitGeometry
+from pevcoach.orgunits.models import Level
+from pevcoach.orgunits.queries import org_units_visible_to
+
+TABLE_CODES = ["COV_PENTA1", "COV_PENTA3", "COV_RR1", "DOR_P1P3", "ZD_EST", "RED_CAT", "DQ_COMPLETE"]
+SORT_KEYS = ["name", *TABLE_CODES, "coached", "sessions"]
+MODES = [(Session.Mode.IN_PERSON, "m1"), (Session.Mode.PHONE, "m2"), (Session.Mode.VIDEO, "m3")]
+IMPACT_KINDS = ("coverage", "dropout", "percent")
+
+
+def _month_start(month):
+    return timezone.make_aware(datetime.datetime(month // 100, month % 100, 1))
+
+
+def this_month(today=None):
+    today = today or timezone.localdate()
+    return today.year * 100 + today.month
+
+
+def ancestors(user, unit):
+    return list(org_units_visible_to(user).filter(pk__in=unit.ancestor_ids[:-1]).order_by("level"))
+
+
+def _under(path, paths):
+    return sum(1 for p in paths if p.startswith(path))
+
+
+def _sorted(rows, sort, descending):
+    if sort not in SORT_KEYS:
+        sort = "name"
+    if sort == "name":
+        return sorted(rows, key=lambda r: r["unit"].name.lower(), reverse=descending)
+    known = sorted((r for r in rows if r[sort] is not None), key=lambda r: r[sort], reverse=descending)
+    return known + [r for r in rows if r[sort] is None]  # no data: always last
+
+
+def indicator_table(user, unit, months, *, relationships=None, since=None, until=None):
+    """Rows for the unit and each child it has: key indicators over `months`, coached centres, sessions."""
+    children = list(org_units_visible_to(user).filter(parent=unit))
+    units = [unit, *children]
+    figures = queries.load_figures(units, months, TABLE_CODES)
+    relationships = queries.real_relationships(user, unit) if relationships is None else relationships
+    coached = queries.coached_paths(relationships)
+    if since is None:
+        since = _month_start(months[0]) if months else timezone.now()
+    held = queries.sessions_by_centre(relationships, since, until)
+    rows = []
+    for u in units:
+        values = figures.values(u.pk, months, TABLE_CODES) if months else {}
+        row = {"unit": u, "facilities": figures.facilities.get(u.pk, 0), "coached": None,
+               "n_coached": _under(u.path, coached),
+               "sessions": sum(n for path, n in held.items() if path.startswith(u.path))}
+        row.update({code: values.get(code, {}).get("value") for code in TABLE_CODES})
+        if row["facilities"]:
+            row["coached"] = round(100 * row["n_coached"] / row["facilities"])
+        rows.append(row)
+    return rows[0], rows[1:]
+
+
+def columns():
+    return [{"key": code, "label": catalogue.get(code).label,
+             "percent": catalogue.get(code).kind in PERCENT_KINDS} for code in TABLE_CODES]
+
+
+def _activity(relationships, today):
+    start = add_months(this_month(today), -11)
+    months = [add_months(start, i) for i in range(12)]
+    by_month = queries.sessions_by_month_and_mode(relationships, _month_start(start))
+    stacks = [(css, [by_month.get((m, mode), 0) for m in months]) for mode, css in MODES]
+    labels = [month_label(m) for m in months]
+    actions = queries.action_record(relationships, today, today - datetime.timedelta(days=365))
+    judged = actions["on_time"] + actions["late"] + actions["overdue"]
+    goals = queries.goal_record(relationships)
+    closed = goals[Goal.Status.ACHIEVED] + goals[Goal.Status.NOT_ACHIEVED]
+    rating = queries.support_rating(relationships)
+    return {
+        "sessions_chart": charts.stacked_bars(labels, stacks, title=_("Sessions held per month, by mode")),
+        "sessions_table": [{"month": label, "counts": [values[i] for _css, values in stacks]}
+                           for i, label in enumerate(labels)],
+        "modes": [(Session.Mode(mode).label, css) for mode, css in MODES],
+        "sessions_total": sum(sum(values) for _css, values in stacks),
+        "actions": actions, "actions_judged": judged,
+        "on_time": round(100 * actions["on_time"] / judged) if judged else None,
+        "goals": goals, "goals_closed": closed,
+        "goals_reached": round(100 * goals[Goal.Status.ACHIEVED] / closed) if closed else None,
+        "rating": rating if rating["count"] >= MIN_RATINGS_SHOWN else None, "rating_count": rating["count"],
+    }
+
+
+def area_dashboard(user, unit, *, sort="name", descending=False):
+    """Coaching activity of the area and the indicator table of the units right below it."""
+    today = timezone.localdate()
+    last = queries.latest_month([unit])
+    months = queries.window(last, 12)
+    relationships = queries.real_relationships(user, unit)
+    total, rows = indicator_table(user, unit, months, relationships=relationships,
+                                  since=_month_start(add_months(this_month(today), -2)))
+    sort = sort if sort in SORT_KEYS else "name"
+    report_month = add_months(this_month(today), -1)
+    return {
+        "unit": unit, "ancestors": ancestors(user, unit), "total": total, "rows": _sorted(rows, sort, descending),
+        "columns": columns(), "headers": _headers(sort, descending), "descending": descending,
+        "period": f"{month_label(months[0])}–{month_label(last)}" if last else None,
+        "activity": _activity(relationships, today),
+        "report_month_value": f"{report_month // 100}-{report_month % 100:02d}",
+    }
+
+
+def _headers(sort, descending):
+    labels = [("name", _("Unit"))] + [(c["key"], c["label"]) for c in columns()] + [
+        ("coached", _("Centres coached")), ("sessions", _("Sessions (3 months)"))]
+    return [{"key": key, "label": label, "current": key == sort,
+             "next": "desc" if key == sort and not descending else "asc"} for key, label in labels]
+
+
+def facility_page(user, unit):
+    """A health centre: its key figures and the coaching relationships held there."""
+    relationships = queries.real_relationships(user, unit).filter(org_unit=unit).select_related(
+        "coach", "coachee").annotate(last_session=Max("sessions__scheduled_for",
+                                                      filter=Q(sessions__status__in=queries.HELD)))
+    return {
+        "unit": unit, "ancestors": ancestors(user, unit), "indicators": key_indicators(unit),
+        "relationships": list(relationships),
+        "goals": list(Goal.objects.filter(relationship__in=relationships, status=Goal.Status.ACTIVE)[:10]),
+        "actions": Action.objects.filter(relationship__in=relationships).aggregate(
+            open=Count("id", filter=Q(status=Action.Status.OPEN)),
+            overdue=Count("id", filter=Q(status=Action.Status.OPEN, due_date__lt=timezone.localdate()))),
+    }
+
+
+# --- The gap map --------------------------------------------------------------------------------
+
+def colour_choices():
+    return [("RED_CAT", catalogue.get("RED_CAT").label)] + [
+        (i.code, i.label) for i in catalogue.all_indicators() if i.code != "RED_CAT"]
+
+
+def _classes(code, values):
+    """{facility id: css class} and the legend [(css, text)] for colouring by one indicator."""
+    indicator = catalogue.get(code)
+    if code == "RED_CAT":
+        legend = [(f"g{n}", red_label(n)) for n in (1, 2, 3, 4)]
+        return {pk: f"g{v or 0}" for pk, v in values.items()}, legend
+    if indicator.direction == "flag":
+        legend = [("g1", _("No alert")), ("g4", _("Alert"))]
+        return {pk: "g0" if v is None else "g4" if v else "g1" for pk, v in values.items()}, legend
+    if indicator.threshold is not None:
+        t = indicator.threshold
+        legend = [("g1", _("Meets the target (%(t)s)") % {"t": f"{t:g}"}), ("g4", _("Below the target"))]
+        return {pk: "g0" if v is None else "g1" if indicator.meets_threshold(v) else "g4"
+                for pk, v in values.items()}, legend
+    known = sorted(v for v in values.values() if v is not None)
+    if not known:
+        return dict.fromkeys(values, "g0"), []
+    low, high = known[len(known) // 3], known[2 * len(known) // 3]
+    best, worst = ("g1", "g4") if indicator.direction == "up" else ("g4", "g1")
+
+    def css(v):
+        return "g0" if v is None else best if v > high else worst if v < low else "g2"
+
+    legend = [("g1", _("Best third")), ("g2", _("Middle third")), ("g4", _("Worst third"))]
+    return {pk: css(v) for pk, v in values.items()}, legend
+
+
+def gap_map(user, unit, code):
+    """Facilities of the area at their coordinates, coloured by `code` over the last 12 months."""
+    from django.urls import reverse
+
+    facilities = list(org_units_visible_to(user).filter(path__startswith=unit.path, level=Level.FACILITY
+                                                         ).order_by("name"))
+    last = queries.latest_month([unit])
+    months = queries.window(last, 12)
+    figures = queries.load_figures(facilities, months, [code])
+    values = {f.pk: figures.values(f.pk, months, [code])[code]["value"] if months else None for f in facilities}
+    classes, legend = _classes(code, values)
+    indicator = catalogue.get(code)
+    percent = indicator.kind in PERCENT_KINDS
+    placed = [f for f in facilities if f.latitude is not None and f.longitude is not None]
+    outlines = list(OrgUnitGeometry.objects.filter(
+        Q(org_unit=unit) | Q(org_unit__path__startswith=unit.path, org_unit__level=Level.DISTRICT)).values_list(
+        "geometry", flat=True)) if placed else []
+    points = [{"lon": float(f.longitude), "lat": float(f.latitude), "href": reverse("dashboards:unit", args=[f.pk]),
+               "css": classes[f.pk], "label": f"{f.name} : {_value_text(values[f.pk], percent)}"} for f in placed]
+    return {
+        "unit": unit, "ancestors": ancestors(user, unit), "code": code, "indicator": indicator,
+        "choices": colour_choices(), "legend": legend, "percent": percent,
+        "map": charts.gap_map(points, outlines, title=_("Map of %(area)s: %(indicator)s by health centre") % {
+            "area": unit.name, "indicator": indicator.label}),
+        "rows": [{"unit": f, "value": values[f.pk], "css": classes[f.pk]} for f in facilities],
+        "unplaced": len(facilities) - len(placed),
+        "period": f"{month_label(months[0])}–{month_label(last)}" if last else None,
+    }
+
+
+def _value_text(value, percent):
+    if value is None:
+        return _("no data")
+    return f"{value:.0f} %" if percent else f"{value:g}"
+
+
+# --- Impact -------------------------------------------------------------------------------------
+
+def impact_choices():
+    return [(i.code, i.label) for i in catalogue.all_indicators() if i.kind in IMPACT_KINDS]
+
+
+def impact_view(user, unit, code, months=24):
+    """Coached against not-yet-coached facilities of the area for one indicator (difference in differences)."""
+    facilities = list(org_units_visible_to(user).filter(path__startswith=unit.path, level=Level.FACILITY))
+    last = queries.latest_month([unit])
+    window = queries.window(last, months)
+    figures = queries.load_figures(facilities, window, [code])
+    starts = queries.coaching_starts(queries.real_relationships(user, unit))
+    coached, control = {}, {}
+    for f in facilities:
+        by_month = {}
+        for m in window:
+            value = figures.values(f.pk, [m], [code])[code]
+            by_month[m] = (value["numerator"], value["denominator"])
+        if f.pk in starts:
+            start = timezone.localtime(starts[f.pk])
+            start_month = start.year * 100 + start.month
+            if last and start_month <= last:
+                coached[f.pk] = (start_month, by_month)
+        else:
+            control[f.pk] = by_month
+    result = impact.difference_in_differences(coached, control, window)
+    indicator = catalogue.get(code)
+    coached_line = impact.group_series([b for _s, b in coached.values()], window)
+    control_line = impact.group_series(list(control.values()), window)
+    first_start = min((s for s, _b in coached.values()), default=None)
+    marker = window.index(first_start) if first_start in window else None
+    labels = [month_label(m) for m in window]
+    better = None
+    if result["difference"] is not None and indicator.direction in ("up", "down"):
+        better = (result["difference"] > 0) == (indicator.direction == "up")
+    return {
+        "unit": unit, "ancestors": ancestors(user, unit), "code": code, "indicator": indicator,
+        "choices": impact_choices(), "result": result, "better": better,
+        "chart": charts.line_chart(labels, [("l1", coached_line), ("l2", control_line)], marker=marker,
+                                   marker_label=_("coaching starts"),
+                                   title=_("%(indicator)s: coached and not-yet-coached centres") % {
+                                       "indicator": indicator.label}),
+        "table": [{"month": labels[i], "coached": coached_line[i], "control": control_line[i]}
+                  for i in range(len(window))],
+        "n_in_chart": (len(coached), len(control)),
+        "period": f"{labels[0]}–{labels[-1]}" if labels else None,
+    }

@@ -1,0 +1,158 @@
+"""CSV and Excel exports of the user's scope: sessions, goals, actions, checklist scores, indicator tables.
+
+Each table is (headers, rows) built from the coaching query functions, so an export holds what
+the person may see and nothing else; practice relationships are left out. Rows keep Python
+values (dates, numbers) so that Excel gets real dates and numbers; CSV writes them as text.
+"""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pevcoach.coaching.queries import actions_visible_to as _actions_visible_to
+from pevcoach.coaching.queries import checklists_visible_to, goals_visible_to, sessions_visible_to
+from pevcoach.dashboards import queries
+from pevcoach.dashboards.homes import month_label
+from pevcoach.indicators import catalogue
+from pevcoach.orgunits.queries import org_units_visible_to
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PEOPLE = ("relationship__coach", "relationship__coachee", "relationship__org_unit")
+
+
+def _real(queryset, unit):
+    queryset = queryset.filter(relationship__is_practice=False)
+    if unit is not None:
+        queryset = queryset.filter(relationship__org_unit__path__startswith=unit.path)
+    return queryset.select_related(*PEOPLE)
+
+
+def _parties(r):
+    return [r.org_unit.name, r.org_unit.code or "", str(r.coach), str(r.coachee)]
+
+
+def _party_headers():
+    return [_("Health centre"), _("Centre code"), _("Coach"), _("Coachee")]
+
+
+def sessions(user, unit):
+    rows = (
+        [str(s.pk), s.scheduled_for, s.get_mode_display(), s.get_status_display(), s.is_follow_up,
+         *_parties(s.relationship), s.summary]
+        for s in _real(sessions_visible_to(user), unit).order_by("scheduled_for").iterator(chunk_size=2000))
+    return [_("Id"), _("Date"), _("Mode"), _("Status"), _("Remote follow-up"), *_party_headers(), _("Summary")], rows
+
+
+def goals(user, unit):
+    rows = (
+        [str(g.pk), *_parties(g.relationship), g.statement, g.get_kind_display(), g.indicator, g.baseline_value,
+         g.target_value, g.latest_value, g.latest_period, g.progress, g.start_date, g.deadline, g.get_status_display()]
+        for g in _real(goals_visible_to(user), unit).order_by("deadline").iterator(chunk_size=2000))
+    return [_("Id"), *_party_headers(), _("Goal"), _("Kind"), _("Indicator"), _("Baseline"), _("Target"),
+            _("Latest value"), _("Latest period"), _("Progress (%)"), _("Start"), _("Deadline"), _("Status")], rows
+
+
+def _on_time(action):
+    if action.completed_at is None:
+        return None
+    return timezone.localdate(action.completed_at) <= action.due_date
+
+
+def actions(user, unit):
+    rows = (
+        [str(a.pk), *_parties(a.relationship), a.description, str(a.owner), a.due_date, a.get_status_display(),
+         a.completed_at, _on_time(a), a.is_overdue()]
+        for a in _real(_actions_visible_to(user), unit).select_related("owner").order_by("due_date").iterator(
+            chunk_size=2000))
+    return [_("Id"), *_party_headers(), _("Action"), _("Who does it"), _("Due date"), _("Status"),
+            _("Completed at"), _("Done on time"), _("Overdue")], rows
+
+
+def checklists(user, unit):
+    rows = (
+        [str(c.pk), c.created_at, *_parties(c.relationship), c.template.name, c.score_percent]
+        for c in _real(checklists_visible_to(user), unit).select_related("template").order_by("created_at").iterator(
+            chunk_size=2000))
+    return [_("Id"), _("Date"), *_party_headers(), _("Checklist"), _("Score (%)")], rows
+
+
+def indicators(user, unit):
+    """The unit and the units right below it that the user may see, every indicator over the last 12 months."""
+    children = list(org_units_visible_to(user).filter(parent=unit)) if unit is not None else []
+    units = ([unit] if unit is not None else []) + children
+    last = queries.latest_month(units[:1]) if units else None
+    months = queries.window(last, 12)
+    figures = queries.load_figures(units, months)
+    codes = [i.code for i in catalogue.INDICATORS]
+    period = f"{month_label(months[0])}–{month_label(last)}" if last else ""
+    rows = ([u.name, u.code or "", u.get_level_display(), period,
+             *[figures.values(u.pk, months, codes)[c]["value"] if months else None for c in codes]] for u in units)
+    return [_("Org unit"), _("Code"), _("Level"), _("Period"), *[str(catalogue.get(c).label) for c in codes]], rows
+
+
+TABLES = {"sessions": sessions, "goals": goals, "actions": actions, "checklists": checklists,
+          "indicators": indicators}
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _cell_excel(value):
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _attachment(response, filename):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def as_csv(headers, rows, filename):
+    out = io.StringIO()
+    out.write("\ufeff")  # the byte-order mark tells Excel the file is UTF-8: accents stay right
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows([_cell_text(v) for v in row] for row in rows)
+    return _attachment(HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8"), filename)
+
+
+def as_xlsx(headers, rows, filename, sheet):
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet[:31])
+    ws.append([str(h) for h in headers])
+    for row in rows:
+        ws.append([_cell_excel(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return _attachment(HttpResponse(out.getvalue(), content_type=XLSX), filename)
+
+
+def export(user, unit, kind, fmt):
+    headers, rows = TABLES[kind](user, unit)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    area = f"-{unit.code or unit.pk}" if unit is not None else ""
+    filename = f"pevcoach-{kind}{area}-{stamp}.{fmt}"
+    if fmt == "xlsx":
+        return as_xlsx(headers, rows, filename, kind)
+    return as_csv(headers, rows, filename)
