@@ -7,6 +7,7 @@ one transaction. Errors are ValidationError with a plain message.
 
 import datetime
 import io
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -230,11 +231,16 @@ def goal_draft(*, relationship, fields, today=None):
         kind=fields.get("kind") or Goal.Kind.INDICATOR, has_facility=relationship.org_unit_id is not None,
         today=today or timezone.localdate(), indicator=fields.get("indicator") or "",
         indicator_kind=info["kind"] if info else "", indicator_direction=info["direction"] if info else "up",
-        practice=fields.get("practice") or "", baseline=fields.get("baseline_value"),
-        target=fields.get("target_value"), source=fields.get("source") or "", problem=fields.get("problem") or "",
+        practice=fields.get("practice") or "", baseline=_decimal(fields.get("baseline_value")),
+        target=_decimal(fields.get("target_value")), source=fields.get("source") or "",
+        problem=fields.get("problem") or "",
         start=fields.get("start_date"), deadline=fields.get("deadline"),
         review_dates=[_as_date(d) for d in fields.get("review_dates") or []],
     )
+
+
+def _decimal(value):
+    return None if value in (None, "") else Decimal(str(value))
 
 
 def _as_date(value):

@@ -136,4 +136,5 @@ def _time_bound(goal):
 
 
 def _fmt(number):
+    number = Decimal(number)
     return f"{number:.0f}" if number == number.to_integral() or number >= 10 else f"{number:.1f}"

@@ -66,6 +66,12 @@ def _ticks(labels, most=6):
     return set(range(len(labels) - 1, -1, -step))
 
 
+def _tick(x, y, text, *, last):
+    """An x-axis label; the last one ends at its point so that it stays inside the picture."""
+    anchor = "end" if last else "middle"
+    return f'<text x="{_n(x)}" y="{y}" text-anchor="{anchor}">{escape(text)}</text>'
+
+
 def stacked_bars(labels, stacks, *, title, width=320, height=150):
     """Bars per label, each split into stacks: [(css class, [value per label])]."""
     left, bottom, top = 22, 18, 8
@@ -85,8 +91,8 @@ def stacked_bars(labels, stacks, *, title, width=320, height=150):
                 parts.append(f'<rect class="{css}" x="{_n(left + i * slot + slot * 0.15)}" y="{_n(base)}" '
                              f'width="{_n(slot * 0.7)}" height="{_n(h)}"/>')
         if i in _ticks(labels):
-            parts.append(f'<text x="{_n(left + (i + 0.5) * slot)}" y="{height - 4}" text-anchor="middle">'
-                         f"{escape(label)}</text>")
+            last = i == len(labels) - 1
+            parts.append(_tick(left + (i + 1 if last else i + 0.5) * slot, height - 4, label, last=last))
     return _svg("".join(parts), title=title, width=width, height=height, css="chart")
 
 
@@ -109,13 +115,13 @@ def line_chart(labels, lines, *, title, marker=None, marker_label="", width=320,
              f'<text x="{left - 3}" y="{top + plot_h}" text-anchor="end">{low}</text>']
     if marker is not None:
         x = left + marker * step
+        anchor, dx = ("end", -3) if x > width * 0.6 else ("start", 3)
         parts.append(f'<line class="marker" x1="{_n(x)}" y1="{top}" x2="{_n(x)}" y2="{top + plot_h}"/>'
-                     f'<text x="{_n(x + 3)}" y="{top + 8}">{escape(marker_label)}</text>')
+                     f'<text x="{_n(x + dx)}" y="{top + 8}" text-anchor="{anchor}">{escape(marker_label)}</text>')
     for css, values in lines:
         parts.append(_polylines([None if v is None else at(i, v) for i, v in enumerate(values)], css))
     for i in _ticks(labels):
-        parts.append(f'<text x="{_n(left + i * step)}" y="{height - 4}" text-anchor="middle">{escape(labels[i])}'
-                     "</text>")
+        parts.append(_tick(left + i * step, height - 4, labels[i], last=i == len(labels) - 1))
     return _svg("".join(parts), title=title, width=width, height=height, css="chart lines")
 
 

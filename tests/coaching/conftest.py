@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from pevcoach.coaching import services
 from pevcoach.coaching.models import ChecklistTemplate, Session
+from tests.indicators.conftest import worked_example  # noqa: F401 - shared fixture
 
 
 @pytest.fixture

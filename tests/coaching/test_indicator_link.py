@@ -1,0 +1,53 @@
+"""Coaching meets the figures: the Reality stage and goal progress (issue 4, point 5)."""
+
+import datetime
+import html
+
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from pevcoach.coaching import services
+from pevcoach.coaching.indicator_link import reality_indicators
+from tests.coaching.conftest import goal_fields
+from tests.indicators.conftest import load, worked_example_rows
+
+
+def test_reality_shows_the_last_3_and_12_months_with_red_category(worked_example, tree):
+    with translation.override("en"):
+        facts = reality_indicators(tree["K1"])
+    rows = {row["code"]: row for row in facts["rows"]}
+    # January–March 2025 at K1: Penta1 60 doses for 264 × 3/12 = 66 infants; Penta3 48 → dropout 20 %.
+    assert rows["COV_PENTA1"]["short"] == 90.91
+    assert rows["DOR_P1P3"]["short"] == 20.0
+    assert rows["RED_CAT"]["short"] == 2  # good access, poor use
+    assert facts["short_period"] == "202501–202503" and facts["long_period"] == "202404–202503"
+
+
+def test_reality_has_nothing_to_show_without_data(tree):
+    assert reality_indicators(tree["K1"]) is None
+
+
+def test_the_reality_page_of_a_session_shows_the_figures(worked_example, login, cast, session):
+    page = html.unescape(login(cast["coach"]).get(reverse("coaching:stage", args=[session.pk, "reality"]))
+                         .content.decode())
+    assert "90.91" in page or "90,91" in page
+    assert "202501–202503" in page
+
+
+def test_goal_progress_follows_each_import(cast, relationship, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    goal = services.set_goal(by=cast["coach"], relationship=relationship, **goal_fields(
+        indicator="COV_PENTA1", baseline_value=70, target_value=95, problem="red",
+        deadline=today + datetime.timedelta(days=120)))
+    assert goal.latest_value is None
+    with django_capture_on_commit_callbacks(execute=True):
+        load(worked_example_rows())
+    goal.refresh_from_db()
+    # The latest month with data, March 2025: 22 doses for 264/12 = 22 infants → 100 %.
+    assert (goal.latest_value, goal.latest_period) == (100, "202503")
+    assert goal.progress == 100
+    with django_capture_on_commit_callbacks(execute=True):
+        load([("PENTA1", "202504", "K1", 11)])
+    goal.refresh_from_db()
+    assert (goal.latest_value, goal.latest_period) == (50, "202504")
+    assert goal.progress == 0
