@@ -39,8 +39,8 @@ def reality_indicators(org_unit):
     if last is None:
         return None
     short_start, long_start = _month_back(last, 2), _month_back(last, 11)
-    short = _values_over(org_unit, last, 3)
-    long = _values_over(org_unit, last, 12)
+    short = _values_between(org_unit, short_start, last)
+    long = _values_between(org_unit, long_start, last)
     rows = [{"code": code, "label": catalogue.get(code).label, "short": short.get(code), "long": long.get(code)}
             for code in REALITY_CODES + ["RED_CAT"]]
     flags = [str(catalogue.get(code).label) for code in REALITY_FLAGS if short.get(code) or long.get(code)]
@@ -48,10 +48,10 @@ def reality_indicators(org_unit):
             "long_period": f"{long_start}–{last}"}
 
 
-def _values_over(org_unit, last, months):
-    from pevcoach.indicators.queries import indicator_values_over
+def _values_between(org_unit, first, last):
+    from pevcoach.indicators.queries import indicator_values_between
 
-    values = indicator_values_over(org_unit, last, months, REALITY_CODES + REALITY_FLAGS + ["RED_CAT"])
+    values = indicator_values_between(org_unit, first, last, REALITY_CODES + REALITY_FLAGS + ["RED_CAT"])
     return {row["indicator"]: row["value"] for row in values}
 
 

@@ -95,7 +95,7 @@ class Figures:
 def leaves_among(units):
     """Ids of the given units that have no unit below them (one query)."""
     ids = [u.pk for u in units]
-    parents = set(OrgUnit.objects.filter(parent_id__in=ids).values_list("parent_id", flat=True).distinct())
+    parents = set(OrgUnit.objects.filter(parent_id__in=ids).values_list("parent_id", flat=True).order_by().distinct())
     return {pk for pk in ids if pk not in parents}
 
 
@@ -191,7 +191,7 @@ def real_relationships(user, unit=None):
 def coached_paths(relationships):
     """Paths of the health centres that have an active (real) coaching relationship."""
     return set(relationships.filter(status=Relationship.Status.ACTIVE, org_unit__level=Level.FACILITY).values_list(
-        "org_unit__path", flat=True).distinct())
+        "org_unit__path", flat=True).order_by().distinct())
 
 
 def sessions_by_month_and_mode(relationships, since):

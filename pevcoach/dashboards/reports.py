@@ -23,7 +23,7 @@ from pevcoach.indicators.compute import add_months
 # Characters Windows-1252 lacks, written the way a typewriter would.
 PLAIN = {"→": "->", "←": "<-", "≥": ">=", "≤": "<=", "✓": "v", "\u202f": " ", "\u2009": " "}
 NOTE_CHARS = 450  # each GROW stage's notes on a one-page report
-MONTHLY_CODES = ["RED_CAT", "COV_PENTA3", "DOR_P1P3", "ZD_EST"]
+MONTHLY_CODES = ["RED_CAT", "COV_PENTA1", "COV_PENTA3", "DOR_P1P3", "ZD_EST"]
 
 
 def _plain(text):
@@ -41,7 +41,7 @@ def _short(text, limit):
 def _figure(value, percent=False):
     if value is None:
         return "-"
-    text = f"{value:.1f}" if abs(value) < 10 and value != int(value) else f"{value:.0f}"
+    text = f"{value:.1f}" if percent and abs(value) < 10 and value != int(value) else f"{value:.0f}"
     if get_language() == "fr":
         text = text.replace(".", ",")
     return f"{text} %" if percent else text
@@ -198,10 +198,13 @@ def monthly_report(user, unit, month):
         pdf.pair(_("Support rating"), _("%(avg)s / 5 on average over %(n)s ratings") % {
             "avg": _figure(rating["support_received"]), "n": rating["count"]})
     pdf.heading(_("Units and their figures for %(month)s") % {"month": label})
-    headers = [_("Unit"), *[str(catalogue.get(c).label) for c in MONTHLY_CODES], _("Coached"), _("Sessions")]
+    headers = [_("Unit"), "RED", "Penta1", "Penta3", _("Dropout P1-P3"), _("Zero-dose"), _("Centres coached"),
+               _("Sessions")]
     lines = [[r["unit"].name, *[_figure(r[c], _is_percent(c)) for c in MONTHLY_CODES],
               f"{r['n_coached']}/{r['facilities']}", str(r["sessions"])] for r in [*rows, total]]
-    pdf.grid(headers, lines, (50, 16, 22, 22, 22, 25, 25))
+    pdf.grid(headers, lines, (52, 11, 17, 17, 20, 19, 25, 21))
+    pdf.text(_("Penta1, Penta3: coverage; dropout from Penta1 to Penta3; zero-dose: estimated children without "
+               "Penta1. Sessions: coaching sessions held that month."), size=7.5)
     if total["RED_CAT"]:
         pdf.text(_("RED category of the whole area: %(label)s") % {"label": red_label(total["RED_CAT"])})
     pdf.ln(2)

@@ -217,8 +217,3 @@ def import_logs_visible_to(user):
     return ImportLog.objects.filter(scope__path__startswith=user.org_unit.path)
 
 
-
-def indicator_values_over(org_unit, last_month: str, months: int, codes: list[str] | None = None) -> list[dict]:
-    """Like `indicator_values`, over the `months` months ending with `last_month` (YYYYMM) rather than
-    a calendar period: "the last 3 months" of a coaching session. Same rules (C7), same items."""
-    return _values_for_months(org_unit, month_range(parse_month(last_month), int(months)), codes)

@@ -54,4 +54,9 @@ def update_org_unit(unit, *, parent=None, level=None, **fields):
             path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
             level=F("level") + delta,
         )
+    if old_path != unit.path:
+        # Subtree totals of the old and new ancestors changed: rebuild them once the move is saved.
+        from pevcoach.indicators.services import refresh_totals
+
+        transaction.on_commit(refresh_totals)
     return unit

@@ -1,8 +1,10 @@
 """The reads other apps call: values, series, latest month, any run of months; who sees which import."""
 
-import pytest
+import io
 
-from pevcoach.indicators import services
+import pytest
+from django.core.management import call_command
+
 from pevcoach.indicators.compute import PeriodError
 from pevcoach.indicators.models import ImportLog, ImportSource, ImportStatus, MonthlyTotal
 from pevcoach.indicators.queries import (
@@ -71,7 +73,7 @@ def test_unit_edits_made_by_hand_are_caught_up_by_refresh_totals(worked_example)
     stale = MonthlyTotal.objects.get(org_unit=worked_example["district"], data_element__code="PENTA1", month=202501)
     assert stale.value == 30
     # … until they are refreshed.
-    services.refresh_totals()
+    call_command("dhis2_import", "--refresh-totals", stdout=io.StringIO())
     [v] = indicator_values(worked_example["district"], "202501", ["COV_PENTA1"])
     assert v["numerator"] == 20
 

@@ -46,3 +46,19 @@ def test_a_unit_sits_below_its_parent(tree):
         create_org_unit(name="x", parent=tree["K1"], level=Level.DISTRICT)
     with pytest.raises(OrgUnitError):
         create_org_unit(name="orphan", level=Level.REGION)
+
+
+def test_moving_a_centre_moves_its_figures_to_the_new_district(tree, django_capture_on_commit_callbacks):
+    from pevcoach.indicators.queries import indicator_values
+    from tests.indicators.conftest import load
+
+    load([("PENTA1", "202503", "K1", 40)])
+
+    def penta1(unit):
+        return indicator_values(unit, "202503", ["COV_PENTA1"])[0]["numerator"]
+
+    assert penta1(tree["district"]) == 40
+    with django_capture_on_commit_callbacks(execute=True):
+        update_org_unit(OrgUnit.objects.get(pk=tree["K1"].pk), parent=tree["other_district"])
+    assert penta1(OrgUnit.objects.get(pk=tree["other_district"].pk)) == 40
+    assert not penta1(OrgUnit.objects.get(pk=tree["district"].pk))

@@ -8,10 +8,10 @@ register = template.Library()
 
 @register.filter
 def figure(value, percent=False):
-    """83 %, 4,5 %, 1 250 or — for a missing value; one decimal only below 10."""
+    """83 %, 4,5 %, 1250 or — for a missing value; one decimal only for a rate below 10."""
     if value is None:
         return "—"
-    text = floatformat(value, 1 if abs(value) < 10 and value != int(value) else 0)
+    text = floatformat(value, 1 if percent and abs(value) < 10 and value != int(value) else 0)
     return f"{text} %" if percent else text
 
 

@@ -6,6 +6,7 @@
     dhis2_import --server https://snis.example.ml --token d2pat_… --org-units --org-unit <UID>
     dhis2_import --server https://snis.example.ml --token d2pat_… --data-set <UID> --period 2025Q3 --org-unit <UID>
     dhis2_import --server … --token … --data-set <UID> --last-updated 10d        # incremental pull
+    dhis2_import --refresh-totals          # after units were moved by hand in the org-unit pages
 """
 
 import argparse
@@ -77,6 +78,8 @@ class Command(BaseCommand):
                             help="Seconds to wait for each DHIS2 answer (default 30).")
         parser.add_argument("--retries", type=int, default=getattr(settings, "DHIS2_RETRIES", 3),
                             help="Retries of a request that timed out or met a server error (default 3).")
+        parser.add_argument("--refresh-totals", action="store_true",
+                            help="Recompute every pre-aggregated total (after the tree was edited by hand).")
         parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                             help="Show a progress bar (default: when the output is a terminal).")
 
@@ -89,6 +92,10 @@ class Command(BaseCommand):
             raise CommandError("--org-units needs a FILE, or --server to pull them.")
         if server and not (options["token"] or options["username"]):
             raise CommandError("--server needs --token (or --username and --password).")
+        if options["refresh_totals"]:
+            services.refresh_totals()
+            self.stdout.write(_("Totals recomputed."))
+            return
         if not any([org_units, data_values, options["mapping"], server and options["data_set"]]):
             raise CommandError("Nothing to do: give --org-units, --data-values, --mapping or --server with --data-set.")
         try:
