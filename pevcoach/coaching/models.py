@@ -221,7 +221,13 @@ class Goal(Tracked):
 
     @property
     def progress(self):
-        """Share of the way from baseline to target, 0–100, or None when unknown."""
+        """Share of the way from baseline to target, 0–100, or None when unknown.
+
+        An indicator goal follows the imported figures; a practice goal follows its actions
+        (the share done among those not dropped) until a measured value is recorded."""
+        if self.kind == self.Kind.PRACTICE and self.latest_value is None:
+            actions = [a for a in self.actions.all() if a.status != Action.Status.DROPPED]
+            return round(100 * sum(a.status == Action.Status.DONE for a in actions) / len(actions)) if actions else None
         if None in (self.baseline_value, self.target_value, self.latest_value):
             return None
         gap = self.target_value - self.baseline_value

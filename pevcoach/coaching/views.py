@@ -105,7 +105,7 @@ def relationship_detail(request, pk):
         "r": relationship,
         "side": relationship.party_of(user),
         "sessions": relationship.sessions.all(),
-        "goals": relationship.goals.all(),
+        "goals": relationship.goals.prefetch_related("actions"),
         "actions": relationship.actions.select_related("owner").prefetch_related("evidence"),
         "feedback": feedback_visible_to(user).filter(relationship=relationship).select_related("author"),
         "checklists": relationship.checklists.select_related("template"),

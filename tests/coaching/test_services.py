@@ -255,3 +255,16 @@ def test_practice_relationships_are_flagged(cast, tree):
     r = services.propose_relationship(by=cast["district_admin"], coach=cast["sibling"], coachee=cast["coachee"],
                                       aims="Atelier", rhythm="Exercice", is_practice=True, org_unit=tree["K2"])
     assert r.is_practice and r.org_unit == tree["K2"]
+
+
+def test_a_practice_goal_progresses_with_its_actions(relationship, cast, soon):
+    goal = services.set_goal(by=cast["coach"], relationship=relationship, **goal_fields(
+        kind="practice", indicator="", practice="Relevé de température deux fois par jour", baseline_value=40,
+        target_value=100, problem="checklist"))
+    assert goal.progress is None
+    first, second, third = (services.assign_action(by=cast["coach"], relationship=relationship, goal=goal,
+                                                   owner=cast["coachee"], description=f"Étape {n}", due_date=soon)
+                            for n in range(3))
+    services.complete_action(by=cast["coachee"], action=first)
+    services.update_action(by=cast["coach"], action=third, status="dropped")
+    assert Goal.objects.get(pk=goal.pk).progress == 50

@@ -90,11 +90,12 @@ def _goal(r, statement, **changes):
 
 
 def _coaching(r, *, summary, ratings, overdue_text):
-    visit = held_session(r, days_ago=70, summary=summary)
+    visit = held_session(r, days_ago=100, summary=summary)
     held_session(r, days_ago=40, mode=Session.Mode.PHONE, summary=summary)
     services.schedule_session(by=r.coach, relationship=r, mode=Session.Mode.IN_PERSON,
                               scheduled_for=timezone.now() + datetime.timedelta(days=5))
     achieved = _goal(r, f"Achieved goal of {r.coachee.username}")
+    achieved.refresh_from_db()  # refresh_goal leaves a float in latest_value, which full_clean refuses
     services.update_goal(by=r.coach, goal=achieved, status=Goal.Status.ACHIEVED)
     _goal(r, f"Active goal of {r.coachee.username}")
     _action(r, r.coachee, f"On time {r.coachee.username}", due_in=10, done=True)
@@ -110,6 +111,18 @@ def _coaching(r, *, summary, ratings, overdue_text):
     services.fill_checklist(by=r.coach, relationship=r, session=visit, template=template,
                             answers={item.pk: ("yes", "") for item in items})
     return visit
+
+
+@pytest.fixture
+def login_en(login):
+    """Sign a cast member in with English as their language (texts checked in English)."""
+
+    def _login(user):
+        user.language = "en"
+        user.save(update_fields=["language"])
+        return login(user)
+
+    return _login
 
 
 @pytest.fixture
