@@ -140,3 +140,12 @@ def gateway(settings):
     settings.SMS_TIMEOUT = 2
     yield stub
     stub.close()
+
+
+@pytest.fixture
+def english(cast):
+    """The cast reads English: for tests that check message wording (French is the default)."""
+    for user in cast.values():
+        user.language = "en"
+        user.save(update_fields=["language"])
+    return cast

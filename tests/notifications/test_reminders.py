@@ -1,6 +1,10 @@
+
 """Each kind of reminder is generated once, at the right time, for the right people."""
 
+
 import datetime
+
+import pytest
 
 from pevcoach.coaching import services as coaching
 from pevcoach.coaching.models import Session
@@ -87,6 +91,7 @@ def test_a_waiting_proposal_reminds_who_has_not_accepted_and_again_when_it_chang
     assert kinds_for(cast["coachee"]) == [Kind.PROPOSAL_WAITING, Kind.PROPOSAL_WAITING]
 
 
+@pytest.mark.usefixtures("english")
 def test_the_weekly_digest_names_the_coachees_who_need_attention(clock, cast, relationship):
     clock.go(bamako(2025, 3, 1, 9))
     coaching.assign_action(by=cast["coach"], relationship=relationship, owner=cast["coachee"],
@@ -108,6 +113,7 @@ def test_the_weekly_digest_leaves_out_coaches_whose_coachees_are_fine(clock, cas
     assert not Notification.objects.exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_the_monthly_summary_goes_to_the_managers_above_the_coaching(clock, cast, relationship):
     clock.go(bamako(2025, 2, 10, 9))
     coaching.record_follow_up(by=cast["coach"], relationship=relationship, note="Appel: la liste avance",
@@ -133,6 +139,7 @@ def test_messages_are_written_in_the_language_of_each_recipient(clock, cast, rel
     to_coachee = Notification.objects.get(recipient=cast["coachee"])
     assert "03/12/2025" in to_coach.body and "12/03/2025" in to_coachee.body  # English and French dates
     assert to_coach.title == f"Coaching session tomorrow at 10:00 with {cast['coachee']}"
+    assert to_coachee.title.startswith("Séance")
     assert to_coach.url == f"/coaching/s/{Session.objects.get().pk}/"
 
 
@@ -166,6 +173,7 @@ def test_preferences_choose_the_channels_of_each_kind(clock, cast, relationship)
     assert list(coach_channels) == ["sms"]  # defaults; the coach has a phone and no e-mail
 
 
+@pytest.mark.usefixtures("english")
 def test_a_day_before_reminder_held_back_overnight_is_not_sent_once_that_day_has_come(clock, cast, relationship,
                                                                                       gateway):
     clock.go(bamako(2025, 3, 11, 22))

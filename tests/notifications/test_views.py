@@ -1,7 +1,11 @@
+
 """The notification pages: the list with its badge, the short links, the preferences."""
+
 
 import datetime
 import html
+
+import pytest
 
 from pevcoach.notifications.models import Kind, Notification, Preferences
 from tests.notifications.test_delivery import message_for
@@ -11,6 +15,7 @@ def text(response):
     return html.unescape(response.content.decode())
 
 
+@pytest.mark.usefixtures("english")
 def test_the_list_shows_ones_own_notifications_and_the_badge_counts_the_unread(login, cast,
                                                                               django_assert_max_num_queries):
     mine = message_for(cast["coachee"], title="Séance demain avec le coach")
@@ -24,6 +29,7 @@ def test_the_list_shows_ones_own_notifications_and_the_badge_counts_the_unread(l
     assert '<span class="badge" aria-label="1 unread">1</span>' in page
 
 
+@pytest.mark.usefixtures("english")
 def test_the_outsider_sees_none_of_it(login, cast):
     theirs = message_for(cast["coachee"], title="Séance demain avec le coach")
     client = login(cast["outsider"])
@@ -58,6 +64,7 @@ def test_mark_all_as_read(login, cast):
     assert other.read_at is None
 
 
+@pytest.mark.usefixtures("english")
 def test_preferences_are_saved_per_kind_with_quiet_hours(login, cast):
     client = login(cast["coachee"])
     page = text(client.get("/notifications/preferences/"))
@@ -70,6 +77,7 @@ def test_preferences_are_saved_per_kind_with_quiet_hours(login, cast):
     assert (preferences.quiet_start, preferences.quiet_end) == (datetime.time(20), datetime.time(6, 30))
 
 
+@pytest.mark.usefixtures("english")
 def test_quiet_hours_need_both_ends(login, cast):
     response = login(cast["coachee"]).post("/notifications/preferences/", {"quiet_start": "20:00"})
     assert response.status_code == 200 and "both ends" in text(response)
