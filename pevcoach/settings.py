@@ -6,6 +6,7 @@ ALLOWED_HOSTS and leaves DEBUG off.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -92,6 +93,9 @@ INSTALLED_APPS = [
     "pevcoach.front",
     "pevcoach.demo",
     "pevcoach.api",
+    "pevcoach.audit",
+    "axes",  # login throttling (see AXES_* below)
+    "ninja",  # serves the API docs' Swagger UI from our static files: no CDN, no inline script
 ]
 
 MIDDLEWARE = [
@@ -103,10 +107,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pevcoach.accounts.middleware.SessionLimitsMiddleware",
+    "pevcoach.audit.middleware.AuditMiddleware",
     "pevcoach.accounts.middleware.UserLanguageMiddleware",
     "pevcoach.sync.middleware.OfflinePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pevcoach.front.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pevcoach.urls"
@@ -150,7 +158,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["pevcoach.accounts.backends.UsernameOrPhoneBackend"]
+# The throttle comes first: it refuses a locked-out (username, address) before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "pevcoach.accounts.backends.ThrottleBackend",
+    "pevcoach.accounts.backends.UsernameOrPhoneBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -165,6 +177,29 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "front:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+if not 1 <= API_TOKEN_DAYS <= 30:
+    raise ImproperlyConfigured("API_TOKEN_DAYS must be between 1 and 30 (a token is valid 30 days at most).")
+# Web sessions: 30 minutes without a request ends them, 12 hours after sign-in at the latest.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 12 * 3600)
+# Login throttling (django-axes): 5 failures in 15 minutes from one address lock that username for that
+# address for 15 minutes; failures from many addresses only slow that username down (LOGIN_SLOWDOWN_*).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail
+AXES_USERNAME_CALLABLE = "pevcoach.accounts.throttle.login_name"
+AXES_CLIENT_IP_CALLABLE = "pevcoach.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "pevcoach.accounts.throttle.lockout_response"
+AXES_VERBOSE = False
+LOGIN_SLOWDOWN_AFTER = env_int("LOGIN_SLOWDOWN_AFTER", 10)
+LOGIN_SLOWDOWN_MAX_SECONDS = env_int("LOGIN_SLOWDOWN_MAX_SECONDS", 3)
+# The client's address for throttling and the audit trail: the last X-Forwarded-For entry, which our
+# own proxy appends, when behind one; otherwise the connection's address.
+USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", env_bool("BEHIND_HTTPS_PROXY", True))
 # Largest offline-sync batch accepted; the phone halves its batch when told 413.
 SYNC_MAX_BYTES = env_int("SYNC_MAX_BYTES", 1_000_000)
 
@@ -212,7 +247,14 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Content-Security-Policy (pevcoach/front/middleware.py): scripts and styles from our own files only.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; "
+    "connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 # --- Background tasks and notifications ------------------------------------------------
 # django-tasks with its database backend: jobs are rows in the same database, run by

@@ -12,10 +12,14 @@ urlpatterns = [
     path("coaching/", include("pevcoach.coaching.urls")),
     path("indicators/", include("pevcoach.indicators.urls")),
     path("dashboards/", include("pevcoach.dashboards.urls")),
+    path("audit/", include("pevcoach.audit.urls")),
     path("", include("pevcoach.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "pevcoach.api.errors.not_found"
+handler500 = "pevcoach.api.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -32,8 +32,10 @@ class MeOut(Schema):
 @router.post("/auth/token", auth=None, response=TokenOut)
 def create_token(request, credentials: Credentials):
     """Exchange a username (or phone number) and password for a bearer token."""
+    # Through the same backends as the web login: the throttle (django-axes) first, then the password.
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
+        # A locked-out address gets django-axes' answer instead (429 {"detail"}, see accounts/throttle.py).
         raise HttpError(401, _("Wrong username, phone number or password."))
     return {"token": issue_api_token(user=user, label=request.headers.get("User-Agent", "")[:100])}
 

@@ -4,6 +4,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from pevcoach.accounts.phone import validate_mali_phone
@@ -73,6 +74,8 @@ class User(AbstractUser):
         "accounts.Invitation", on_delete=models.SET_NULL, null=True, blank=True, related_name="registrations"
     )
     is_demo = models.BooleanField(_("demo account"), default=False)
+    # Changed when access is ended (account disabled, password reset): every web session stops at once.
+    session_salt = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -83,6 +86,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's own hash of the password, salted with session_salt once access has been ended.
+        return salted_hmac("django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+                           self.password + self.session_salt, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def roles(self):
@@ -150,7 +158,7 @@ class ApiToken(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.user} ({self.label or self.created_at:%Y-%m-%d})"
+        return f"{self.user} ({self.label or format(self.created_at, '%Y-%m-%d')})"
 
     def is_valid(self, now=None):
         now = now or timezone.now()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from pevcoach.accounts.models import ROLE_FIELDS, ApiToken, Invitation, JobTitle, User, hash_token
 from pevcoach.accounts.phone import normalize_phone
+from pevcoach.audit import services as audit
 
 PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "language")
 
@@ -48,6 +49,7 @@ def create_user(*, username, password, org_unit=None, first_name="", last_name="
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    audit.record_change(user, creating=True)
     return user
 
 
@@ -70,9 +72,11 @@ def register_with_invitation(*, code, password, org_unit, **fields):
 
 @transaction.atomic
 def approve_registration(*, approver, user):
+    before = audit.snapshot(user)
     user.is_active = True
     user.approved_by = approver
     user.save(update_fields=["is_active", "approved_by"])
+    audit.record_change(user, before=before, actor=approver)
     return user
 
 
@@ -80,6 +84,7 @@ def approve_registration(*, approver, user):
 def reject_registration(*, user):
     if not user.is_pending:
         raise ValidationError(_("Only a pending registration can be rejected."))
+    audit.record(action=audit.Action.DELETE, obj=user, changes={"username": [user.username, None]})
     user.delete()
 
 
@@ -88,10 +93,12 @@ def create_invitation(*, created_by, org_unit, expires_on, label="", grants_coac
                       max_uses=50):
     if expires_on < timezone.localdate():
         raise ValidationError({"expires_on": _("The end date is already past.")})
-    return Invitation.objects.create(
+    invitation = Invitation.objects.create(
         created_by=created_by, org_unit=org_unit, expires_on=expires_on, label=label,
         grants_coach=grants_coach, grants_coachee=grants_coachee, max_uses=max_uses,
     )
+    audit.record_change(invitation, creating=True, actor=created_by)
+    return invitation
 
 
 @transaction.atomic
@@ -102,10 +109,12 @@ def update_profile(*, user, **fields):
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     if "phone" in fields:
         fields["phone"] = _clean_phone(fields["phone"], exclude_pk=user.pk)
+    before = audit.snapshot(user)
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password"])
     user.save()
+    audit.record_change(user, before=before)
     return user
 
 
@@ -114,6 +123,7 @@ def update_person(*, user, org_unit, roles, is_active, **fields):
     """An admin edits someone in their scope: details, org unit, roles, access."""
     if "phone" in fields:
         fields["phone"] = _clean_phone(fields["phone"], exclude_pk=user.pk)
+    before = audit.snapshot(user)
     for name, value in fields.items():
         setattr(user, name, value)
     user.org_unit = org_unit
@@ -122,6 +132,7 @@ def update_person(*, user, org_unit, roles, is_active, **fields):
     user.is_active = is_active
     user.full_clean(exclude=["password"])
     user.save()
+    audit.record_change(user, before=before)
     if not is_active:
         end_access(user=user)
     return user
@@ -133,22 +144,32 @@ def reset_password(*, user, password):
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    audit.record(action=audit.Action.UPDATE, obj=user, changes={"password": [audit.HIDDEN, audit.HIDDEN]})
     end_access(user=user)
     return user
 
 
 def end_access(*, user):
-    """Revoke the API tokens of someone whose password changed or who was disabled."""
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    """End every web session and API token of someone whose password changed or who was disabled.
+
+    Sessions end by changing the user's session salt, which every session's hash depends on (whatever
+    the session store); a page that wants to keep its own session calls update_session_auth_hash after.
+    """
+    user.session_salt = secrets.token_hex(16)
+    User.objects.filter(pk=user.pk).update(session_salt=user.session_salt)
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record(action=audit.Action.REVOKE, obj=user, changes={"sessions": "ended", "tokens revoked": revoked})
 
 
 def issue_api_token(*, user, label=""):
     """Return the raw token once; only its hash is kept."""
     raw = "pev_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
+    token = ApiToken.objects.create(
         user=user, key_hash=hash_token(raw), label=label[:100],
         expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
     )
+    audit.record(action=audit.Action.TOKEN, obj=token, actor=user, org_unit_path=audit.scope_path(user),
+                 changes={"label": token.label, "expires_at": token.expires_at})
     return raw
 
 
@@ -164,4 +185,14 @@ def user_for_token(raw):
 
 
 def revoke_api_token(*, user, token_id):
-    return ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
+    if revoked:
+        audit.record(action=audit.Action.REVOKE, object_type="accounts.apitoken", object_id=token_id,
+                     actor=user, org_unit_path=audit.scope_path(user))
+    return revoked
+
+
+def token_of_disabled_account(raw):
+    """True when a bearer token belongs to an account that was disabled: the phone then wipes its copy."""
+    return ApiToken.objects.filter(key_hash=hash_token(raw), user__is_active=False).exists()

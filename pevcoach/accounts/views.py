@@ -5,7 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +29,7 @@ from pevcoach.accounts.queries import (
     people_administered_by,
     people_visible_to,
 )
+from pevcoach.audit import services as audit
 from pevcoach.orgunits.models import OrgUnit
 from pevcoach.orgunits.queries import org_units_administered_by
 
@@ -103,9 +106,9 @@ def profile(request):
 def change_password(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        # Ends the sessions and tokens of every other browser and phone, then keeps this one.
+        user = services.reset_password(user=request.user, password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, user)
-        services.end_access(user=user)
         messages.success(request, _("Your password is changed."))
         return redirect("accounts:profile")
     return render(request, "accounts/password.html", {"form": form})
@@ -224,3 +227,27 @@ def invitations(request):
 def revoke_token(request, pk):
     services.revoke_api_token(user=request.user, token_id=pk)
     return redirect("accounts:profile")
+
+
+def _export_response(request, person):
+    from pevcoach.accounts.export import personal_data
+
+    data = personal_data(person, for_self=request.user.pk == person.pk)
+    audit.record(action=audit.Action.EXPORT, obj=person)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = (
+        f'attachment; filename="pevcoach-{person.username}-{timezone.localdate():%Y%m%d}.json"')
+    return response
+
+
+@login_required
+def export_my_data(request):
+    """Everything PEV Coach holds about me, as one JSON file."""
+    return _export_response(request, request.user)
+
+
+@login_required
+def export_person(request, pk):
+    """An administrator answers a data-protection request for someone of their area."""
+    _require_admin(request.user)
+    return _export_response(request, get_object_or_404(people_administered_by(request.user), pk=pk))

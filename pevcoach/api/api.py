@@ -16,7 +16,41 @@ from pevcoach.notifications.api import router as notifications_router
 from pevcoach.orgunits.api import router as orgunits_router
 from pevcoach.sync.api import router as sync_router
 
-api = NinjaAPI(
+ERROR = {"type": "object", "required": ["detail"], "properties": {
+    "detail": {"description": "What is wrong: a sentence, or a list or mapping of problems per field."},
+    "code": {"type": "string", "description": "`account_disabled` when the account was disabled."}}}
+ERRORS = {
+    "400": "The request breaks a rule (a past due date, a record of another relationship…).",
+    "401": "Authentication required: no valid token or session.",
+    "403": "You may see this record but not do this.",
+    "404": "No such record among those you may see.",
+    "409": "This id is already used by another record (contract C4).",
+    "422": "The input does not fit the schema.",
+}
+
+
+class DocumentedErrorsAPI(NinjaAPI):
+    """Every operation documents its error answers: JSON {"detail": ...} with the right 4xx (contract C3)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                statuses = dict(ERRORS)
+                if not operation.get("security"):
+                    del statuses["401"]
+                if path.endswith("/sync/push"):
+                    statuses["413"] = "Too much at once: send fewer changes per batch."
+                if path.endswith("/auth/token"):
+                    statuses["401"] = "Wrong username, phone number or password."
+                    statuses["429"] = "Too many failed sign-ins from this address: wait 15 minutes."
+                for status, text in statuses.items():
+                    operation["responses"].setdefault(status, {
+                        "description": text, "content": {"application/json": {"schema": ERROR}}})
+        return schema
+
+
+api = DocumentedErrorsAPI(
     title="PEV Coach API",
     version="1",
     description="Coaching for immunization programmes. Authenticate with POST /auth/token, "
@@ -51,6 +85,10 @@ def not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
+    if getattr(request, "account_disabled", False):
+        # The phone of a disabled account wipes its copy when it reads this code (sync.js).
+        return api.create_response(request, {"detail": _("This account is disabled."), "code": "account_disabled"},
+                                   status=401)
     return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
 
 

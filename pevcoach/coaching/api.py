@@ -20,6 +20,7 @@ from ninja.errors import HttpError
 
 from pevcoach.accounts.models import User
 from pevcoach.api.idempotency import existing_or_conflict
+from pevcoach.api.types import DbId, Measure
 from pevcoach.coaching import services
 from pevcoach.coaching.models import (
     Action,
@@ -77,8 +78,8 @@ def _in_relationship(relationship, model, pk):
 # --- Relationships ---------------------------------------------------------------------------
 
 class RelationshipIn(CreateIn):
-    coach: int
-    coachee: int
+    coach: DbId
+    coachee: DbId
     aims: str = Field(min_length=1, max_length=5000)
     rhythm: str = Field(min_length=1, max_length=200)
     ways_of_working: str = Field("", max_length=5000)
@@ -110,7 +111,7 @@ class RelationshipPatch(Schema):
 
 
 @router.get("/relationships", response=list[RelationshipOut])
-def list_relationships(request, status: str | None = None):
+def list_relationships(request, status: Literal["proposed", "active", "paused", "closed"] | None = None):
     qs = relationships_visible_to(request.user)
     return qs.filter(status=status) if status else qs
 
@@ -256,9 +257,9 @@ class GoalIn(CreateIn):
     statement: str = Field(min_length=1, max_length=2000)
     indicator: str = Field("", max_length=30)
     practice: str = Field("", max_length=300)
-    baseline_value: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    baseline_value: Measure | None = None
     baseline_period: str = Field("", max_length=20)
-    target_value: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    target_value: Measure | None = None
     source: str = Field("", max_length=100)
     problem: Literal["", "red", "zero_dose", "dropout", "checklist", "data_quality", "other"] = ""
     problem_note: str = Field("", max_length=300)
@@ -296,7 +297,7 @@ class GoalOut(Schema):
 
 class GoalPatch(Schema):
     statement: str | None = Field(None, min_length=1, max_length=2000)
-    target_value: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    target_value: Measure | None = None
     deadline: datetime.date | None = None
     review_dates: list[datetime.date] | None = Field(None, max_length=24)
     status: Literal["active", "achieved", "not_achieved", "dropped"] | None = None
@@ -340,7 +341,7 @@ class ActionIn(CreateIn):
     session: UUID | None = None
     goal: UUID | None = None
     description: str = Field(min_length=1, max_length=2000)
-    owner: int
+    owner: DbId
     due_date: datetime.date
 
 
@@ -362,14 +363,15 @@ class ActionOut(Schema):
 
 class ActionPatch(Schema):
     description: str | None = Field(None, min_length=1, max_length=2000)
-    owner: int | None = None
+    owner: DbId | None = None
     due_date: datetime.date | None = None
     status: Literal["proposed", "open", "done", "dropped"] | None = None
     completion_note: str | None = Field(None, max_length=2000)
 
 
 @router.get("/actions", response=list[ActionOut])
-def list_actions(request, relationship: UUID | None = None, status: str | None = None):
+def list_actions(request, relationship: UUID | None = None,
+                 status: Literal["proposed", "open", "done", "dropped"] | None = None):
     qs = actions_visible_to(request.user)
     if relationship:
         qs = qs.filter(relationship_id=relationship)
@@ -563,7 +565,7 @@ def update_feedback(request, pk: UUID, payload: FeedbackPatch):
 # --- Checklists ---------------------------------------------------------------------------------------
 
 class AnswerIn(Schema):
-    item: int
+    item: DbId
     score: Literal["yes", "partly", "no", "na"]
     comment: str = Field("", max_length=300)
 
@@ -571,7 +573,7 @@ class AnswerIn(Schema):
 class ChecklistIn(CreateIn):
     relationship: UUID
     session: UUID | None = None
-    template: int
+    template: DbId
     answers: list[AnswerIn] = Field(max_length=500)
 
     @classmethod

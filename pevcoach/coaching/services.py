@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pevcoach.audit import services as audit
 from pevcoach.coaching import scoring, smart
 from pevcoach.coaching.models import (
     RATING_FIELDS,
@@ -52,10 +53,12 @@ def _log(relationship, by, note=""):
 
 
 def _save(obj, *, creating=False):
+    before = None if creating else audit.snapshot(obj)
     if not creating:
         obj.touch()
     obj.full_clean()
     obj.save()
+    audit.record_change(obj, before=before, creating=creating)
     return obj
 
 
@@ -434,6 +437,7 @@ def withdraw_evidence(*, by, evidence):
     from pevcoach.sync.services import bury
 
     bury("evidence", evidence, evidence.action.relationship)
+    audit.record(action=audit.Action.DELETE, obj=evidence, actor=by, changes={"note": [evidence.note, None]})
     evidence.photo.delete(save=False)
     evidence.delete()
 
@@ -524,11 +528,12 @@ def _score_and_propose(checklist, *, by, language):
     relationship = checklist.relationship
     for answer in answers:
         if scoring.needs_action(answer.score) and answer.pk not in already:
-            Action.objects.create(
+            proposed = Action.objects.create(
                 relationship=relationship, session=checklist.session, checklist_answer=answer,
                 owner=relationship.coachee, description=answer.item.suggested_action(language), due_date=due,
                 status=Action.Status.PROPOSED, created_by=by,
             )
+            audit.record_change(proposed, creating=True, actor=by)
 
 
 @transaction.atomic
@@ -536,13 +541,17 @@ def rescore_checklist(*, by, checklist, answers, language="fr"):
     """Correct scores or comments; a newly failing item proposes its action too."""
     _require_party(by, checklist.relationship, "coach")
     stored = {a.item_id: a for a in checklist.answers.all()}
+    changed = {}
     for item_id, (score, comment) in answers.items():
         if item_id not in stored or (score not in scoring.SCORE_POINTS and score != "na"):
             raise ValidationError(_("Unknown checklist item or score."))
+        if (stored[item_id].score, stored[item_id].comment) != (score, comment or ""):
+            changed[f"item {item_id}"] = [stored[item_id].score, score]
         stored[item_id].score, stored[item_id].comment = score, comment or ""
     ChecklistAnswer.objects.bulk_update(stored.values(), ["score", "comment"])
     checklist.touch()
     checklist.save(update_fields=["updated_at", "version"])
+    audit.record(action=audit.Action.UPDATE, obj=checklist, actor=by, changes=changed)
     _score_and_propose(checklist, by=by, language=language)
     return checklist
 

@@ -139,7 +139,8 @@ def facility_page(user, unit):
     return {
         "unit": unit, "ancestors": ancestors(user, unit), "indicators": key_indicators(unit),
         "relationships": list(relationships),
-        "goals": list(Goal.objects.filter(relationship__in=relationships, status=Goal.Status.ACTIVE)[:10]),
+        "goals": list(Goal.objects.filter(relationship__in=relationships, status=Goal.Status.ACTIVE)
+                      .prefetch_related("actions")[:10]),
         "actions": Action.objects.filter(relationship__in=relationships).aggregate(
             open=Count("id", filter=Q(status=Action.Status.OPEN)),
             overdue=Count("id", filter=Q(status=Action.Status.OPEN, due_date__lt=timezone.localdate()))),

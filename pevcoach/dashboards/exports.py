@@ -52,7 +52,8 @@ def goals(user, unit):
     rows = (
         [str(g.pk), *_parties(g.relationship), g.statement, g.get_kind_display(), g.indicator, g.baseline_value,
          g.target_value, g.latest_value, g.latest_period, g.progress, g.start_date, g.deadline, g.get_status_display()]
-        for g in _real(goals_visible_to(user), unit).order_by("deadline").iterator(chunk_size=2000))
+        for g in _real(goals_visible_to(user), unit).prefetch_related("actions").order_by("deadline").iterator(
+            chunk_size=2000))
     return [_("Id"), *_party_headers(), _("Goal"), _("Kind"), _("Indicator"), _("Baseline"), _("Target"),
             _("Latest value"), _("Latest period"), _("Progress (%)"), _("Start"), _("Deadline"), _("Status")], rows
 

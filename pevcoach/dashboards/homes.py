@@ -81,7 +81,8 @@ def coachee_home(user):
     counts = actions.aggregate(open=Count("id"), overdue=Count("id", filter=Q(status=Action.Status.OPEN,
                                                                              due_date__lt=today)))
     return {
-        "goals": list(goals_visible_to(user).filter(mine, status=Goal.Status.ACTIVE).order_by("deadline")[:6]),
+        "goals": list(goals_visible_to(user).filter(mine, status=Goal.Status.ACTIVE).prefetch_related("actions")
+                      .order_by("deadline")[:6]),
         "actions": list(actions.order_by("due_date")[:6]),
         "action_counts": counts,
         "next_session": sessions_visible_to(user).filter(

@@ -10,6 +10,7 @@ Visibility is the caller's: the units passed in must already come from `org_unit
 and coaching records are read through `coaching/queries.py`. Practice relationships never count.
 """
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -47,7 +48,9 @@ def _elements_of(codes):
     return elements
 
 
+@functools.lru_cache(maxsize=64)
 def _specs_for(codes):
+    """The specs `compute_values` needs for `codes` (a tuple, or None for all), dependencies included."""
     if codes is None or "DQ_COV_GT100" in codes:
         return catalogue.SPECS
     wanted = set(codes)
@@ -84,7 +87,8 @@ class Figures:
 
     def values(self, unit_id, months, codes=None):
         """{code: {"indicator", "value", "numerator", "denominator"}} of one unit over `months`."""
-        computed = compute_values(_specs_for(codes), self.inputs(unit_id, months), self.cutoffs)
+        computed = compute_values(_specs_for(None if codes is None else tuple(codes)), self.inputs(unit_id, months),
+                                  self.cutoffs)
         return {code: value.as_dict() for code, value in computed.items() if codes is None or code in codes}
 
     def monthly(self, unit_id, months, code):
@@ -125,8 +129,8 @@ def _facility_counts(units):
 def load_figures(units, months, codes=None, leaves=None):
     """The figures of `units` over `months` (integers YYYYMM), enough to compute `codes` (None: all).
 
-    Seven queries at most, whatever the number of units: units with units below them read the
-    totals tables, the others their own values.
+    Seven queries at most, whatever the number of units (five without completeness): units with
+    units below them read the totals tables, the others their own values.
     """
     units = list(units)
     figures = Figures(cutoffs=catalogue.cutoffs())
@@ -147,6 +151,13 @@ def load_figures(units, months, codes=None, leaves=None):
             org_unit_id__in=[u.pk for u in units], year__in=years, **narrow).values_list(
             "org_unit_id", "data_element__code", "year", "value"):
         figures.populations[unit_id][code][year] = value
+    if codes is None or "DQ_COMPLETE" in codes:  # reporting counts serve completeness only
+        _load_reporting(figures, units, months, leaves, parent_ids)
+    figures.facilities = _facility_counts(units)
+    return figures
+
+
+def _load_reporting(figures, units, months, leaves, parent_ids):
     for unit_id, month, n in MonthlyReporting.objects.filter(org_unit_id__in=parent_ids, month__in=months
                                                               ).values_list("org_unit_id", "month", "facilities"):
         figures.reporting[unit_id][month] = n
@@ -155,8 +166,6 @@ def load_figures(units, months, codes=None, leaves=None):
             org_unit_id__in=centres, month__in=months, data_element__kind=ElementKind.DOSES).values_list(
             "org_unit_id", "month").distinct():
         figures.reporting[unit_id][month] = 1
-    figures.facilities = _facility_counts(units)
-    return figures
 
 
 def latest_month(units, leaves=None):

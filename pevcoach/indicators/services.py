@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pevcoach.audit import services as audit
 from pevcoach.indicators import totals
 from pevcoach.indicators.dhis2 import Dhis2Error
 from pevcoach.indicators.importer import (
@@ -49,10 +50,18 @@ def _run_hooks(log):
             logger.exception("after-import hook %r failed for import %s", hook, log.pk)
 
 
+def _audit(log, action):
+    audit.record(action=action, obj=log, actor=log.user, org_unit_path=log.scope.path if log.scope_id else "",
+                 changes={name: getattr(log, name) for name in ("source", "name", "rows", "created", "updated",
+                                                                "deleted", "unchanged", "ignored")}
+                 | ({"errors": log.errors[:20]} if log.errors else {}))
+
+
 def _reject(log, errors):
     log.pk, log.status, log.errors, log.finished_at = None, ImportStatus.FAILED, errors, timezone.now()
     log.created = log.updated = log.deleted = log.unchanged = 0
     log.save()
+    _audit(log, audit.Action.IMPORT_REJECTED)
     rejected = ImportRejected(errors)
     rejected.log = log
     return rejected
@@ -66,6 +75,7 @@ def _run(body, *, source, name, user, scope):
             body(log)
             log.finished_at = timezone.now()
             log.save()
+            _audit(log, audit.Action.IMPORT)  # one entry per import, in its transaction
             transaction.on_commit(partial(_run_hooks, log))
     except ImportRejected as exc:
         raise _reject(log, exc.errors) from exc
@@ -129,7 +139,10 @@ def load_mapping(*, data) -> int:
     """Store the rows of a mapping CSV (`dhis2_data_element,dhis2_category_option_combo,code`), all or
     nothing; returns how many rows it holds. Raises ImportRejected naming the bad rows."""
     with transaction.atomic():
-        return save_mapping(read_mapping(data))
+        count = save_mapping(read_mapping(data))
+        audit.record(action=audit.Action.IMPORT, object_type="indicators.mapping", object_repr="mapping",
+                     changes={"rows": count})
+        return count
 
 
 def import_org_units(*, data=None, units=None, name="", user=None, source=ImportSource.ORG_UNITS_FILE) -> ImportLog:

@@ -1,7 +1,8 @@
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 
+from pevcoach.api.types import BoundedPagination, DbId
 from pevcoach.orgunits.queries import org_units_visible_to
 
 router = Router(tags=["org units"])
@@ -20,8 +21,8 @@ class OrgUnitOut(Schema):
 
 
 @router.get("", response=list[OrgUnitOut])
-@paginate(LimitOffsetPagination)
-def list_org_units(request, level: int | None = None, parent: int | None = None):
+@paginate(BoundedPagination)
+def list_org_units(request, level: int | None = Query(None, ge=0, le=20), parent: DbId | None = None):  # noqa: B008
     units = org_units_visible_to(request.user)
     if level is not None:
         units = units.filter(level=level)
@@ -31,5 +32,5 @@ def list_org_units(request, level: int | None = None, parent: int | None = None)
 
 
 @router.get("/{int:unit_id}", response=OrgUnitOut)
-def get_org_unit(request, unit_id: int):
+def get_org_unit(request, unit_id: DbId):
     return get_object_or_404(org_units_visible_to(request.user), pk=unit_id)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from pydantic import ValidationError as PydanticError
 
+from pevcoach.audit import services as audit
 from pevcoach.coaching import api as coaching_api
 from pevcoach.coaching import queries
 from pevcoach.orgunits.queries import sees_subtree
@@ -173,6 +174,8 @@ def resolve_conflict(*, by, conflict, keep):
     conflict.status = Conflict.Choice.MINE if keep == "mine" else Conflict.Choice.THEIRS
     conflict.resolved_by, conflict.resolved_at = by, timezone.now()
     conflict.save()
+    audit.record(action=audit.Action.UPDATE, obj=conflict, actor=by, org_unit_path=relationship.org_unit.path,
+                 changes={"status": ["open", conflict.status], "field": conflict.field})
     return conflict
 
 

@@ -69,8 +69,8 @@ def held_session(r, *, days_ago, mode=Session.Mode.IN_PERSON, summary="Summary")
     return s
 
 
-def _action(r, owner, description, *, due_in, done=False, due_after=None):
-    a = services.assign_action(by=r.coach, relationship=r, owner=owner, description=description,
+def _action(r, owner, description, *, due_in, done=False, due_after=None, goal=None):
+    a = services.assign_action(by=r.coach, relationship=r, owner=owner, description=description, goal=goal,
                                due_date=timezone.localdate() + datetime.timedelta(days=max(due_in, 1)))
     if done:
         services.complete_action(by=owner, action=a, note="done")
@@ -98,7 +98,10 @@ def _coaching(r, *, summary, ratings, overdue_text):
     achieved.refresh_from_db()  # refresh_goal leaves a float in latest_value, which full_clean refuses
     services.update_goal(by=r.coach, goal=achieved, status=Goal.Status.ACHIEVED)
     _goal(r, f"Active goal of {r.coachee.username}")
-    _action(r, r.coachee, f"On time {r.coachee.username}", due_in=10, done=True)
+    practice_goal = _goal(r, f"Practice goal of {r.coachee.username}", kind="practice", indicator="",
+                          practice="Fridge temperature read twice a day", baseline_value=40, target_value=100,
+                          source="Temperature sheet", problem="checklist")
+    _action(r, r.coachee, f"On time {r.coachee.username}", due_in=10, done=True, goal=practice_goal)
     _action(r, r.coachee, f"Late {r.coachee.username}", due_in=10, done=True, due_after=-5)
     _action(r, r.coachee, overdue_text, due_in=-3)
     _action(r, r.coach, f"Not due {r.coachee.username}", due_in=20)

@@ -78,6 +78,12 @@
     });
   }
 
+  /* 401/403: sign in again (the outbox waits), unless the server says the account is disabled. */
+  async function refused(response) {
+    var answer = await response.json().catch(function () { return {}; });
+    return new Error(answer && answer.code === "account_disabled" ? "disabled" : "login");
+  }
+
   function mine(items) { return items.filter(function (i) { return !i.user || i.user === userId; }); }
 
   /* Send the outbox in batches, halving a batch the server finds too large (413). The last batch
@@ -98,7 +104,7 @@
         await settle(batch[0], { status: "rejected", error: t("too_large") });
         continue;
       }
-      if (response.status === 401 || response.status === 403) throw new Error("login");
+      if (response.status === 401 || response.status === 403) throw await refused(response);
       if (!response.ok) throw new Error("server " + response.status);
       var answer = await response.json();
       for (var i = 0; i < answer.results.length; i++) await settle(batch[i], answer.results[i]);
@@ -154,7 +160,7 @@
       if (!data) {
         var since = await getMeta("cursor");
         var response = await api("GET", "/sync/pull" + (since ? "?since=" + encodeURIComponent(since) : ""));
-        if (response.status === 401 || response.status === 403) throw new Error("login");
+        if (response.status === 401 || response.status === 403) throw await refused(response);
         if (!response.ok) throw new Error("server " + response.status);
         data = await response.json();
       }
@@ -189,6 +195,11 @@
         await setMeta("lastSync", new Date().toISOString());
         setState("idle");
       } catch (error) {
+        if (error.message === "disabled") {  // a disabled account: nothing of it stays on the phone
+          await forget();
+          window.location.href = "/login/";
+          return;
+        }
         setState(error.message === "login" ? "login" : "failed");
       } finally {
         running = null;
@@ -328,6 +339,8 @@
     if (event.target.closest("[data-sync-now]")) sync("button");
   });
   showNetwork();
+  // The server saw this browser's session belong to an account disabled since: wipe at once.
+  if (body.hasAttribute("data-account-disabled")) forget();
   if (userId) {
     getMeta("user").then(async function (previous) {
       if (previous && previous !== userId) {
