@@ -109,12 +109,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pevcoach.accounts.middleware.SessionLimitsMiddleware",
     "pevcoach.audit.middleware.AuditMiddleware",
+    "pevcoach.api.middleware.NulCharacterMiddleware",
     "pevcoach.accounts.middleware.UserLanguageMiddleware",
     "pevcoach.sync.middleware.OfflinePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pevcoach.front.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "pevcoach.dbrouting.ReplicaReadsMiddleware",  # dashboards read the replica, when there is one
 ]
 
 ROOT_URLCONF = "pevcoach.urls"
@@ -154,6 +156,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# A PostgreSQL streaming replica of DATABASE_URL, read by the dashboards (pevcoach/dbrouting.py);
+# tests mirror it onto the default database. Writes and every other read stay on the primary.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["pevcoach.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ---------------------------------------------------------------
@@ -179,10 +188,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 if not 1 <= API_TOKEN_DAYS <= 30:
     raise ImproperlyConfigured("API_TOKEN_DAYS must be between 1 and 30 (a token is valid 30 days at most).")
-# Web sessions: 30 minutes without a request ends them, 12 hours after sign-in at the latest.
+# Web sessions: 30 minutes without a request ends them, 12 hours after sign-in at the latest. The idle
+# limit is renewed once a minute at most (accounts/middleware.py), not by a write on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 12 * 3600)
+SESSION_RENEW_SECONDS = 60
 # Login throttling (django-axes): 5 failures in 15 minutes from one address lock that username for that
 # address for 15 minutes; failures from many addresses only slow that username down (LOGIN_SLOWDOWN_*).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
@@ -202,6 +212,8 @@ LOGIN_SLOWDOWN_MAX_SECONDS = env_int("LOGIN_SLOWDOWN_MAX_SECONDS", 3)
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", env_bool("BEHIND_HTTPS_PROXY", True))
 # Largest offline-sync batch accepted; the phone halves its batch when told 413.
 SYNC_MAX_BYTES = env_int("SYNC_MAX_BYTES", 1_000_000)
+# A phone's first sync brings the open records and this many days of history (0: all of it).
+SYNC_HISTORY_DAYS = env_int("SYNC_HISTORY_DAYS", 365)
 
 # --- Language and time --------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -21,7 +20,5 @@ urlpatterns = [
 handler404 = "pevcoach.api.errors.not_found"
 handler500 = "pevcoach.api.errors.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media files (evidence photos) are personal data: never served as public files, even in DEBUG; the
+# coaching app serves each photo to those who may see its evidence (coaching:evidence_photo).

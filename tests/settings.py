@@ -14,3 +14,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# The replica alias of a deployment with DATABASE_REPLICA_URL, as a test mirror of the default database;
+# tests/test_replica.py switches its router on (the other tests read and write the default database).
+DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})  # noqa: F405
+DATABASE_ROUTERS = []

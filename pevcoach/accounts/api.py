@@ -1,8 +1,9 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from pevcoach.accounts import totp
 from pevcoach.accounts.services import issue_api_token
 
 router = Router(tags=["accounts"])
@@ -11,6 +12,8 @@ router = Router(tags=["accounts"])
 class Credentials(Schema):
     username: str
     password: str
+    code: str | None = Field(None, max_length=10, description="The authenticator app's code, for accounts that "
+                             "turned two-step sign-in on.")
 
 
 class TokenOut(Schema):
@@ -37,6 +40,8 @@ def create_token(request, credentials: Credentials):
     if user is None:
         # A locked-out address gets django-axes' answer instead (429 {"detail"}, see accounts/throttle.py).
         raise HttpError(401, _("Wrong username, phone number or password."))
+    if user.totp_secret and not totp.verify(user.totp_secret, credentials.code):
+        raise HttpError(401, _("Give the code of your authenticator app (two-step sign-in)."))
     return {"token": issue_api_token(user=user, label=request.headers.get("User-Agent", "")[:100])}
 
 

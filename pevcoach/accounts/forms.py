@@ -19,6 +19,11 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class TwoStepCodeForm(forms.Form):
+    code = forms.CharField(label=_("Code from your authenticator app"), max_length=10, widget=forms.TextInput(
+        attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}))
+
+
 class PhoneField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)

@@ -20,6 +20,7 @@ class UserLanguageMiddleware:
 
 
 LOGIN_AT = "pev_login_at"
+SEEN = "pev_seen_at"
 
 
 def stamp_login(sender, request, user, **kwargs):
@@ -30,7 +31,8 @@ def stamp_login(sender, request, user, **kwargs):
 
 class SessionLimitsMiddleware:
     """Web sessions end 12 hours after sign-in (SESSION_MAX_SECONDS) whatever happens; 30 minutes
-    without a request end them too (SESSION_COOKIE_AGE, renewed by every request).
+    without a request end them too (SESSION_COOKIE_AGE, renewed when a request comes more than
+    SESSION_RENEW_SECONDS after the last renewal: one session write a minute, not one per request).
 
     It also tells the rest of the request when the session belonged to an account that has since
     been disabled (`request.account_disabled`): the API then says so, and the phone wipes its copy.
@@ -52,4 +54,6 @@ class SessionLimitsMiddleware:
                 logout(request)
             elif not request.user.is_authenticated:
                 request.account_disabled = User.objects.filter(pk=user_id, is_active=False).exists()
+            elif now - session.get(SEEN, started) > settings.SESSION_RENEW_SECONDS:
+                session[SEEN] = now  # a changed session is saved with a new expiry: 30 more minutes
         return self.get_response(request)

@@ -76,6 +76,8 @@ class User(AbstractUser):
     is_demo = models.BooleanField(_("demo account"), default=False)
     # Changed when access is ended (account disabled, password reset): every web session stops at once.
     session_salt = models.CharField(max_length=32, blank=True, editable=False)
+    # Two-step sign-in (optional, for managers and administrators): the authenticator app's shared secret.
+    totp_secret = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -91,6 +93,10 @@ class User(AbstractUser):
         # Django's own hash of the password, salted with session_salt once access has been ended.
         return salted_hmac("django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
                            self.password + self.session_salt, secret=secret, algorithm="sha256").hexdigest()
+
+    @property
+    def may_use_two_step(self):
+        return self.is_superuser or self.is_manager or self.is_org_admin
 
     @property
     def roles(self):

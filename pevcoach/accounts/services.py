@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pevcoach.accounts import totp
 from pevcoach.accounts.models import ROLE_FIELDS, ApiToken, Invitation, JobTitle, User, hash_token
 from pevcoach.accounts.phone import normalize_phone
 from pevcoach.audit import services as audit
@@ -139,12 +140,17 @@ def update_person(*, user, org_unit, roles, is_active, **fields):
 
 
 @transaction.atomic
-def reset_password(*, user, password):
-    """An admin sets a new password for someone who forgot theirs."""
+def reset_password(*, user, password, clear_two_step=False):
+    """An admin sets a new password for someone who forgot theirs (and maybe lost their phone: two-step
+    sign-in off); a person changes their own."""
     validate_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
-    audit.record(action=audit.Action.UPDATE, obj=user, changes={"password": [audit.HIDDEN, audit.HIDDEN]})
+    changes = {"password": [audit.HIDDEN, audit.HIDDEN]}
+    if clear_two_step and user.totp_secret:
+        user.totp_secret = ""
+        changes["totp_secret"] = [audit.HIDDEN, ""]
+    user.save(update_fields=["password", "totp_secret"])
+    audit.record(action=audit.Action.UPDATE, obj=user, changes=changes)
     end_access(user=user)
     return user
 
@@ -196,3 +202,29 @@ def revoke_api_token(*, user, token_id):
 def token_of_disabled_account(raw):
     """True when a bearer token belongs to an account that was disabled: the phone then wipes its copy."""
     return ApiToken.objects.filter(key_hash=hash_token(raw), user__is_active=False).exists()
+
+
+@transaction.atomic
+def enable_two_step(*, user, secret, code):
+    """Turn two-step sign-in on, once the person proved their app shows the codes of `secret`."""
+    if not user.may_use_two_step:
+        raise ValidationError(_("Two-step sign-in is for managers and administrators."))
+    if not totp.verify(secret, code):
+        raise ValidationError({"code": _("This code does not match: check the time of your phone and try again.")})
+    before = audit.snapshot(user)
+    user.totp_secret = secret
+    user.save(update_fields=["totp_secret"])
+    audit.record_change(user, before=before)
+    end_access(user=user)  # other browsers sign in again, now with a code
+    return user
+
+
+@transaction.atomic
+def disable_two_step(*, user, code):
+    if not totp.verify(user.totp_secret, code):
+        raise ValidationError({"code": _("This code does not match.")})
+    before = audit.snapshot(user)
+    user.totp_secret = ""
+    user.save(update_fields=["totp_secret"])
+    audit.record_change(user, before=before)
+    return user

@@ -6,6 +6,7 @@ from pevcoach.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
     path("language/", views.switch_language, name="language"),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("profile/password/", views.change_password, name="password"),
     path("profile/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("profile/export/", views.export_my_data, name="export"),
+    path("profile/two-step/", views.two_step, name="two_step"),
     path("people/", views.people, name="people"),
     path("people/import/", views.import_people, name="import"),
     path("people/invitations/", views.invitations, name="invitations"),

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pevcoach.accounts import services
+from pevcoach.accounts import services, totp
 from pevcoach.accounts.bulk_import import UserImportError, decode_upload, import_users_csv
 from pevcoach.accounts.forms import (
     InvitationForm,
@@ -20,9 +22,10 @@ from pevcoach.accounts.forms import (
     PersonForm,
     ProfileForm,
     RegistrationForm,
+    TwoStepCodeForm,
     UserImportForm,
 )
-from pevcoach.accounts.models import Invitation, Language
+from pevcoach.accounts.models import Invitation, Language, User
 from pevcoach.accounts.queries import (
     invitations_visible_to,
     pending_registrations_for,
@@ -56,6 +59,76 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not user.totp_secret:
+            return super().form_valid(form)
+        # Two-step sign-in: the password was right; the session is opened only with the code.
+        self.request.session[TWO_STEP] = {"user": user.pk, "backend": user.backend, "next": self.get_success_url(),
+                                          "at": timezone.now().timestamp(), "tries": 0}
+        return redirect("accounts:login_code")
+
+
+TWO_STEP = "pev_two_step"
+TWO_STEP_SECONDS, TWO_STEP_TRIES = 300, 5
+
+
+def login_code(request):
+    """Second step of the sign-in for those who turned two-step sign-in on: the code of their app."""
+    pending = request.session.get(TWO_STEP)
+    if not pending or timezone.now().timestamp() - pending["at"] > TWO_STEP_SECONDS:
+        request.session.pop(TWO_STEP, None)
+        return redirect("accounts:login")
+    form = TwoStepCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(pk=pending["user"], is_active=True).first()
+        if user is not None and totp.verify(user.totp_secret, form.cleaned_data["code"]):
+            del request.session[TWO_STEP]
+            auth_login(request, user, backend=pending["backend"])
+            return redirect(pending["next"])
+        # A wrong code is a failed sign-in: the audit trail records it and the login throttle counts it.
+        user_login_failed.send(sender=__name__, credentials={"username": user.username if user else ""},
+                               request=request)
+        pending["tries"] += 1
+        request.session[TWO_STEP] = pending
+        if pending["tries"] >= TWO_STEP_TRIES:
+            del request.session[TWO_STEP]
+            messages.error(request, _("Too many wrong codes: sign in again."))
+            return redirect("accounts:login")
+        form.add_error("code", _("This code does not match: check the time of your phone and try again."))
+    return render(request, "accounts/login_code.html", {"form": form})
+
+
+@login_required
+def two_step(request):
+    """Managers and administrators may protect their account with an authenticator app's codes."""
+    user = request.user
+    if not user.may_use_two_step:
+        raise PermissionDenied
+    form = TwoStepCodeForm(request.POST or None)
+    secret = None
+    if not user.totp_secret:
+        secret = request.session.get("pev_two_step_secret") or totp.new_secret()
+        request.session["pev_two_step_secret"] = secret
+    if request.method == "POST" and form.is_valid():
+        try:
+            if user.totp_secret:
+                services.disable_two_step(user=user, code=form.cleaned_data["code"])
+                messages.success(request, _("Two-step sign-in is off."))
+            else:
+                services.enable_two_step(user=user, secret=secret, code=form.cleaned_data["code"])
+                update_session_auth_hash(request, user)
+                request.session.pop("pev_two_step_secret", None)
+                messages.success(request, _("Two-step sign-in is on: you will give a code at each sign-in."))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("accounts:profile")
+    return render(request, "accounts/two_step.html", {
+        "form": form, "secret": secret,
+        "uri": totp.provisioning_uri(secret, account=user.username) if secret else None,
+    })
 
 
 def register(request):
@@ -171,7 +244,8 @@ def reset_password(request, pk):
     someone = get_object_or_404(people_administered_by(request.user), pk=pk)
     form = SetPasswordForm(someone, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.reset_password(user=someone, password=form.cleaned_data["new_password1"])
+        # Someone who forgot their password may have lost their phone too: two-step sign-in is turned off.
+        services.reset_password(user=someone, password=form.cleaned_data["new_password1"], clear_two_step=True)
         messages.success(request, _("New password set. Give it to %(name)s in person or by phone.") % {"name": someone})
         return redirect("accounts:person", pk=someone.pk)
     return render(request, "accounts/reset_password.html", {"form": form, "person": someone})

@@ -81,7 +81,7 @@ def _short(value):
 
 def _hidden_fields(obj):
     """Fields whose values stay out of the trail: a coachee's ratings reach nobody one by one."""
-    hidden = {"password"}
+    hidden = {"password", "totp_secret"}
     if obj._meta.label_lower == "coaching.feedback" and getattr(obj, "direction", "") == "to_coach":
         hidden |= {"session_useful", "listened_to", "support_received", "comment"}
     return hidden

@@ -14,6 +14,7 @@ from uuid import UUID
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -305,7 +306,7 @@ class GoalPatch(Schema):
 
 @router.get("/goals", response=list[GoalOut])
 def list_goals(request, relationship: UUID | None = None):
-    qs = goals_visible_to(request.user)
+    qs = goals_visible_to(request.user).prefetch_related("actions")  # a practice goal's progress counts them
     return qs.filter(relationship_id=relationship) if relationship else qs
 
 
@@ -441,7 +442,8 @@ class EvidenceOut(Schema):
 
     @staticmethod
     def resolve_photo_url(obj):
-        return obj.photo.url if obj.photo else None
+        # Served by a page that checks who asks (coaching:evidence_photo), never as a public file.
+        return reverse("coaching:evidence_photo", args=[obj.pk]) if obj.photo else None
 
 
 class EvidencePatch(Schema):

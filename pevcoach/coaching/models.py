@@ -157,7 +157,12 @@ class Session(Tracked):
         ordering = ["-scheduled_for"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
-        indexes = [models.Index(fields=["relationship", "scheduled_for"]), models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["relationship", "scheduled_for"]), models.Index(fields=["status"]),
+            # Sessions held in the last months of a whole area (dashboards), read from the index alone.
+            models.Index(fields=["scheduled_for"], include=["status", "mode", "relationship", "id"],
+                         name="coaching_session_when"),
+        ]
 
     def __str__(self):
         return f"{self.relationship} · {self.scheduled_for:%Y-%m-%d}"
@@ -261,7 +266,12 @@ class Action(Tracked):
         ordering = ["due_date", "created_at"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
-        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["owner", "status"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]), models.Index(fields=["owner", "status"]),
+            # Actions due in the last year of a whole area (dashboards), read from the index alone.
+            models.Index(fields=["due_date"], include=["status", "completed_at", "relationship", "id"],
+                         name="coaching_action_due"),
+        ]
 
     def __str__(self):
         return self.description

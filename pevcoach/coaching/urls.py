@@ -29,4 +29,5 @@ urlpatterns = [
     path("a/<uuid:pk>/", views.action_detail, name="action"),
     path("a/<uuid:pk>/decide/", views.decide_proposed, name="decide_proposed"),
     path("e/<uuid:pk>/review/", views.review, name="review"),
+    path("e/<uuid:pk>/photo/", views.evidence_photo, name="evidence_photo"),
 ]

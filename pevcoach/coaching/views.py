@@ -1,10 +1,13 @@
 """Pages of the coaching process. Each view: find the record through a query function,
 parse a form, call one service, render or redirect."""
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -439,6 +442,16 @@ def review(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("coaching:action", pk=evidence.action_id)
+
+
+@login_required
+def evidence_photo(request, pk):
+    """An evidence photo, to those who see the evidence only (photos are never served as public files)."""
+    evidence = get_object_or_404(evidence_visible_to(request.user).exclude(photo=""), pk=pk)
+    response = FileResponse(evidence.photo.open("rb"), content_type=mimetypes.guess_type(evidence.photo.name)[0]
+                            or "image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @login_required

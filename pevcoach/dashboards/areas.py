@@ -183,8 +183,6 @@ def _classes(code, values):
 
 def gap_map(user, unit, code):
     """Facilities of the area at their coordinates, coloured by `code` over the last 12 months."""
-    from django.urls import reverse
-
     facilities = list(org_units_visible_to(user).filter(path__startswith=unit.path, level=Level.FACILITY
                                                          ).order_by("name"))
     last = queries.latest_month([unit])
@@ -195,20 +193,29 @@ def gap_map(user, unit, code):
     indicator = catalogue.get(code)
     percent = indicator.kind in PERCENT_KINDS
     placed = [f for f in facilities if f.latitude is not None and f.longitude is not None]
+    link = _unit_link()
     outlines = list(OrgUnitGeometry.objects.filter(
         Q(org_unit=unit) | Q(org_unit__path__startswith=unit.path, org_unit__level=Level.DISTRICT)).values_list(
         "geometry", flat=True)) if placed else []
-    points = [{"lon": float(f.longitude), "lat": float(f.latitude), "href": reverse("dashboards:unit", args=[f.pk]),
+    points = [{"lon": float(f.longitude), "lat": float(f.latitude), "href": link(f.pk),
                "css": classes[f.pk], "label": f"{f.name} : {_value_text(values[f.pk], percent)}"} for f in placed]
     return {
         "unit": unit, "ancestors": ancestors(user, unit), "code": code, "indicator": indicator,
         "choices": colour_choices(), "legend": legend, "percent": percent,
         "map": charts.gap_map(points, outlines, title=_("Map of %(area)s: %(indicator)s by health centre") % {
             "area": unit.name, "indicator": indicator.label}),
-        "rows": [{"unit": f, "value": values[f.pk], "css": classes[f.pk]} for f in facilities],
+        "rows": [{"unit": f, "value": values[f.pk], "css": classes[f.pk], "href": link(f.pk)} for f in facilities],
         "unplaced": len(facilities) - len(placed),
         "period": f"{month_label(months[0])}–{month_label(last)}" if last else None,
     }
+
+
+def _unit_link():
+    """A unit's dashboard address from its id: one `reverse` for a map of 1,500 centres instead of 3,000."""
+    from django.urls import reverse
+
+    sample = reverse("dashboards:unit", args=[987654321])
+    return lambda pk: sample.replace("987654321", str(pk))
 
 
 def _value_text(value, percent):
@@ -232,10 +239,8 @@ def impact_view(user, unit, code, months=24):
     starts = queries.coaching_starts(queries.real_relationships(user, unit))
     coached, control = {}, {}
     for f in facilities:
-        by_month = {}
-        for m in window:
-            value = figures.values(f.pk, [m], [code])[code]
-            by_month[m] = (value["numerator"], value["denominator"])
+        by_month = {m: (v[code]["numerator"], v[code]["denominator"])
+                    for m, v in figures.each_month(f.pk, window, [code]).items()}
         if f.pk in starts:
             start = timezone.localtime(starts[f.pk])
             start_month = start.year * 100 + start.month

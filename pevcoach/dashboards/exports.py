@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pevcoach.coaching.models import Action, Session
 from pevcoach.coaching.queries import actions_visible_to as _actions_visible_to
 from pevcoach.coaching.queries import checklists_visible_to, goals_visible_to, sessions_visible_to
 from pevcoach.dashboards import queries
@@ -23,13 +24,20 @@ from pevcoach.orgunits.queries import org_units_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PEOPLE = ("relationship__coach", "relationship__coachee", "relationship__org_unit")
+PARTY_VALUES = ("relationship__org_unit__name", "relationship__org_unit__code",
+                *(f"relationship__{side}__{name}" for side in ("coach", "coachee")
+                  for name in ("first_name", "last_name", "username")))
 
 
-def _real(queryset, unit):
+def _real_values(queryset, unit):
     queryset = queryset.filter(relationship__is_practice=False)
     if unit is not None:
         queryset = queryset.filter(relationship__org_unit__path__startswith=unit.path)
-    return queryset.select_related(*PEOPLE)
+    return queryset
+
+
+def _real(queryset, unit):
+    return _real_values(queryset, unit).select_related(*PEOPLE)
 
 
 def _parties(r):
@@ -40,12 +48,29 @@ def _party_headers():
     return [_("Health centre"), _("Centre code"), _("Coach"), _("Coachee")]
 
 
+def _person(first, last, username):
+    return f"{first} {last}".strip() or username  # as User.__str__ says it
+
+
+def _party_values(name, code, *people):
+    return [name, code or "", _person(*people[:3]), _person(*people[3:])]
+
+
+def _labels(choices):
+    return {value: str(label) for value, label in choices}
+
+
 def sessions(user, unit):
-    rows = (
-        [str(s.pk), s.scheduled_for, s.get_mode_display(), s.get_status_display(), s.is_follow_up,
-         *_parties(s.relationship), s.summary]
-        for s in _real(sessions_visible_to(user), unit).order_by("scheduled_for").iterator(chunk_size=2000))
-    return [_("Id"), _("Date"), _("Mode"), _("Status"), _("Remote follow-up"), *_party_headers(), _("Summary")], rows
+    """Plain values rather than models: the national export holds some 200,000 sessions."""
+    modes, statuses = _labels(Session.Mode.choices), _labels(Session.Status.choices)
+    found = _real_values(sessions_visible_to(user), unit).order_by("scheduled_for").values_list(
+        "id", "scheduled_for", "mode", "status", "is_follow_up", "summary", *PARTY_VALUES)
+
+    def rows():
+        for pk, at, mode, status, follow_up, summary, *parties in found.iterator(chunk_size=2000):
+            yield [str(pk), at, modes[mode], statuses[status], follow_up, *_party_values(*parties), summary]
+
+    return [_("Id"), _("Date"), _("Mode"), _("Status"), _("Remote follow-up"), *_party_headers(), _("Summary")], rows()
 
 
 def goals(user, unit):
@@ -58,20 +83,23 @@ def goals(user, unit):
             _("Latest value"), _("Latest period"), _("Progress (%)"), _("Start"), _("Deadline"), _("Status")], rows
 
 
-def _on_time(action):
-    if action.completed_at is None:
-        return None
-    return timezone.localdate(action.completed_at) <= action.due_date
+def _on_time(completed_at, due_date):
+    return None if completed_at is None else timezone.localdate(completed_at) <= due_date
 
 
 def actions(user, unit):
-    rows = (
-        [str(a.pk), *_parties(a.relationship), a.description, str(a.owner), a.due_date, a.get_status_display(),
-         a.completed_at, _on_time(a), a.is_overdue()]
-        for a in _real(_actions_visible_to(user), unit).select_related("owner").order_by("due_date").iterator(
-            chunk_size=2000))
+    statuses, today = _labels(Action.Status.choices), timezone.localdate()
+    found = _real_values(_actions_visible_to(user), unit).order_by("due_date").values_list(
+        "id", "description", "due_date", "status", "completed_at", "owner__first_name", "owner__last_name",
+        "owner__username", *PARTY_VALUES)
+
+    def rows():
+        for pk, description, due, status, completed_at, *people in found.iterator(chunk_size=2000):
+            yield [str(pk), *_party_values(*people[3:]), description, _person(*people[:3]), due, statuses[status],
+                   completed_at, _on_time(completed_at, due), status == Action.Status.OPEN and due < today]
+
     return [_("Id"), *_party_headers(), _("Action"), _("Who does it"), _("Due date"), _("Status"),
-            _("Completed at"), _("Done on time"), _("Overdue")], rows
+            _("Completed at"), _("Done on time"), _("Overdue")], rows()
 
 
 def checklists(user, unit):
@@ -100,11 +128,11 @@ TABLES = {"sessions": sessions, "goals": goals, "actions": actions, "checklists"
           "indicators": indicators}
 
 
-def _cell_text(value):
+def _cell_text(value, yes_no):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return yes_no[value]
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
@@ -112,9 +140,9 @@ def _cell_text(value):
     return str(value)
 
 
-def _cell_excel(value):
+def _cell_excel(value, yes_no):
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return yes_no[value]
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
     if isinstance(value, Decimal):
@@ -132,7 +160,8 @@ def as_csv(headers, rows, filename):
     out.write("\ufeff")  # the byte-order mark tells Excel the file is UTF-8: accents stay right
     writer = csv.writer(out)
     writer.writerow(headers)
-    writer.writerows([_cell_text(v) for v in row] for row in rows)
+    yes_no = {True: _("yes"), False: _("no")}
+    writer.writerows([_cell_text(v, yes_no) for v in row] for row in rows)
     return _attachment(HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8"), filename)
 
 
@@ -142,8 +171,9 @@ def as_xlsx(headers, rows, filename, sheet):
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet[:31])
     ws.append([str(h) for h in headers])
+    yes_no = {True: _("yes"), False: _("no")}
     for row in rows:
-        ws.append([_cell_excel(v) for v in row])
+        ws.append([_cell_excel(v, yes_no) for v in row])
     out = io.BytesIO()
     book.save(out)
     return _attachment(HttpResponse(out.getvalue(), content_type=XLSX), filename)

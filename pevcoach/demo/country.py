@@ -467,7 +467,7 @@ class Generator:
         for k in range(past):
             day = start + datetime.timedelta(days=min(days - 1, int((k + 0.5) * days / max(past, 1))
                                                       + rng.randint(-3, 3)))
-            day = min(max(day, start), self.today - datetime.timedelta(days=1))
+            day = min(max(day, start + datetime.timedelta(days=1)), self.today - datetime.timedelta(days=1))
             session, held = self._session(batch, r, day, recent=(self.today - day).days < 14)
             if held and k % 4 == 0:
                 goal = self._goal(batch, r, session, day)

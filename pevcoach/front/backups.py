@@ -10,11 +10,17 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
 from django.db import connection, transaction
 
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
-DATA = "data.json"
+FORMAT = "pevjson"  # Django's JSON with times kept to the microsecond (backup_format.py)
+DATA = f"data.{FORMAT}"
+
+
+def _register_format():
+    serializers.register_serializer(FORMAT, "pevcoach.front.backup_format")
 MEDIA = "media/"
 
 
@@ -25,6 +31,7 @@ class BackupError(Exception):
 def backup(path):
     """Write the database and the media files to the ZIP file `path`; returns the number of files."""
     path = Path(path)
+    _register_format()
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / DATA
         # One consistent snapshot, even while the app keeps writing (PostgreSQL: repeatable read).
@@ -33,7 +40,8 @@ def backup(path):
             if outermost and connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, output=str(dump), verbosity=0)
+            call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, format=FORMAT, output=str(dump),
+                         verbosity=0)
         partial = path.with_name(path.name + ".partial")
         files = 0
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -59,6 +67,7 @@ def restore(path, *, flush=False):
     """Load a backup into this (migrated) database and put its media files back."""
     from pevcoach.accounts.models import User
 
+    _register_format()
     with zipfile.ZipFile(path) as archive:
         if DATA not in archive.namelist():
             raise BackupError(f"{path} is not a PEV Coach backup (no {DATA}).")

@@ -104,6 +104,9 @@ class MonthlyValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["org_unit", "data_element", "month"], name="indicators_monthly_key"),
         ]
+        # The refresh of totals after an import reads whole months: without it, every import scans
+        # ten years of values (7 s a month at national scale, bench/national.py).
+        indexes = [models.Index(fields=["month", "org_unit"], name="indicators_value_month")]
 
     def __str__(self):
         return f"{self.org_unit_id} {self.data_element_id} {self.month}: {self.value}"

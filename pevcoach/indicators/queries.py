@@ -30,6 +30,7 @@ from pevcoach.indicators.compute import (
     prorated_target,
 )
 from pevcoach.indicators.models import (
+    DataElement,
     ElementKind,
     ImportLog,
     MonthlyReporting,
@@ -187,6 +188,37 @@ def latest_period_with_data(org_unit) -> str | None:
     latest = _monthly_table(org_unit).objects.filter(org_unit=org_unit, data_element__kind=ElementKind.DOSES).aggregate(
         latest=Max("month"))["latest"]
     return None if latest is None else str(latest)
+
+
+def latest_periods_with_data(units) -> dict[int, str]:
+    """{unit id: "YYYYMM"}: `latest_period_with_data` of many units at once, in a few queries whatever
+    their number (units without any dose are left out).
+
+    Nearly every unit's latest month is among the last twelve of the newest: those are read first,
+    through the month index; only units silent for a year have all their months read.
+    """
+    units = list(units)
+    ids = [u.pk for u in units]
+    parents = set(OrgUnit.objects.filter(parent_id__in=ids).values_list("parent_id", flat=True).order_by().distinct())
+    found = {}
+    # Element ids rather than a join: MAX(month) then reads the month index backwards and stops early.
+    dose_ids = list(DataElement.objects.filter(kind=ElementKind.DOSES).values_list("id", flat=True))
+    for table, chosen in ((MonthlyTotal, [i for i in ids if i in parents]),
+                          (MonthlyValue, [i for i in ids if i not in parents])):
+        if not chosen:
+            continue
+        doses = table.objects.filter(org_unit_id__in=chosen, data_element_id__in=dose_ids)
+        newest = doses.aggregate(latest=Max("month"))["latest"]
+        if newest is None:
+            continue
+        for rows in (doses.filter(month__gte=add_months(newest, -11)), None):
+            if rows is None:
+                rows = doses.filter(org_unit_id__in=[i for i in chosen if i not in found])
+            found.update(rows.values("org_unit_id").annotate(latest=Max("month")).order_by().values_list(
+                "org_unit_id", "latest"))
+            if all(i in found for i in chosen):
+                break
+    return {unit_id: str(month) for unit_id, month in found.items()}
 
 
 def resolve_org_unit(identifier):

@@ -129,7 +129,14 @@ FIELDS = ("dataelement", "catoptcombo", "attroptcombo", "period", "orgunit", "va
 
 
 def csv_values(text):
-    reader = csv.reader(io.StringIO(text))
+    try:
+        yield from _csv_values(text)
+    except csv.Error as exc:  # a stray carriage return, a NUL byte…: the file is refused, never a crash
+        raise FileFormatError(_("The CSV file cannot be read (%(error)s).") % {"error": exc}) from None
+
+
+def _csv_values(text):
+    reader = csv.reader(io.StringIO(text, newline=""))
     columns, first = CSV_COLUMNS, True
     positions = [columns.index(name) for name in FIELDS]
     for line in reader:
@@ -171,11 +178,20 @@ def read_org_units(data) -> list[dict]:
     raise FileFormatError(_("The JSON file holds no “organisationUnits” list."))
 
 
+def _csv_lines(text):
+    """(line number, cells) of a CSV text; an unreadable file is refused, never a crash."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for line in reader:
+            yield reader.line_num, line
+    except csv.Error as exc:
+        raise FileFormatError(_("The CSV file cannot be read (%(error)s).") % {"error": exc}) from None
+
+
 def read_mapping(data) -> list[tuple[str, str, str, str]]:
     """(where, data element, combo, code) rows of a mapping CSV; the header row is optional."""
     rows = []
-    reader = csv.reader(io.StringIO(decode(data)))
-    for line in reader:
+    for number, line in _csv_lines(decode(data)):
         if not line or not any(cell.strip() for cell in line):
             continue
         cells = [cell.strip() for cell in line]
@@ -184,5 +200,5 @@ def read_mapping(data) -> list[tuple[str, str, str, str]]:
         if len(cells) == 2:  # element,code: a mapping without combos
             cells = [cells[0], "", cells[1]]
         cells += ["", "", ""]
-        rows.append((_("Line %(number)d") % {"number": reader.line_num}, cells[0], cells[1], cells[2]))
+        rows.append((_("Line %(number)d") % {"number": number}, cells[0], cells[1], cells[2]))
     return rows

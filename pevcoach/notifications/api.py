@@ -4,7 +4,7 @@ import datetime
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from pevcoach.notifications import services
 from pevcoach.notifications.queries import notifications_of, unread_count
@@ -28,7 +28,8 @@ class CountOut(Schema):
 
 
 @router.get("/notifications", response=list[NotificationOut])
-def list_notifications(request, unread: bool = False, limit: int = 50, offset: int = 0):
+def list_notifications(request, unread: bool = False, limit: int = Query(50, ge=1, le=10_000),  # noqa: B008
+                       offset: int = Query(0, ge=0, le=10_000_000)):  # noqa: B008 - bounded: a huge one broke the query
     qs = notifications_of(request.user)
     if unread:
         qs = qs.filter(read_at__isnull=True)

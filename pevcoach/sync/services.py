@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -185,16 +186,41 @@ def resolve_conflict(*, by, conflict, keep):
 # returns; the next pull looks back this far, and the phone's upsert absorbs repeats.
 CURSOR_OVERLAP = datetime.timedelta(seconds=5)
 PULL_LIMIT = 500
+# What a phone starts with: the records still open, and the others changed in the last
+# SYNC_HISTORY_DAYS. Older history stays on the server, read on the pages with network: ten years
+# of a coach's sessions would be megabytes on 2G and on a low-end phone (bench/national.py).
+OPEN_RECORDS = {
+    "relationships": ~Q(status="closed"),
+    "sessions": Q(status__in=["planned", "held"]),
+    "goals": Q(status="active"),
+    "actions": Q(status__in=["open", "proposed"]),
+    "evidence": Q(review="pending"),
+}
+# Related rows the output reads (a practice goal's progress counts its actions, a checklist lists its
+# answers): one query each, not one a row.
+PREFETCH = {"goals": ["actions"], "checklists": ["answers"]}
+
+
+def history_start(now=None):
+    """The oldest change a first pull sends of the records no longer open; None sends all history."""
+    days = settings.SYNC_HISTORY_DAYS
+    return (now or timezone.now()) - datetime.timedelta(days=days) if days else None
 
 
 def pull(*, user, since=None):
-    """Records of the user's scope changed since the cursor, and tombstones of removed ones."""
+    """Records of the user's scope changed since the cursor, and tombstones of removed ones.
+
+    The first pull (no cursor) sends the open records and the history of SYNC_HISTORY_DAYS only."""
     now = timezone.now()
+    horizon = history_start(now) if since is None else None
     records, truncated_at = {}, []
     for name, resource in RESOURCES.items():
-        qs = resource.visible(user)
+        qs = resource.visible(user).prefetch_related(*PREFETCH.get(name, ()))
         if since is not None:
             qs = qs.filter(updated_at__gte=since - CURSOR_OVERLAP)
+        if horizon is not None:
+            recent = Q(updated_at__gte=horizon)
+            qs = qs.filter(recent | OPEN_RECORDS[name] if name in OPEN_RECORDS else recent)
         rows = list(qs.order_by("updated_at")[:PULL_LIMIT + 1])
         if len(rows) > PULL_LIMIT:
             rows = rows[:PULL_LIMIT]

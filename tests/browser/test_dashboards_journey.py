@@ -1,7 +1,12 @@
 """Issue 6's journey on a 360 px phone: drs.sikasso goes from the region's dashboard down to a
 district, a health centre and the coaching relationship there, and nothing spills sideways."""
 
+import importlib
+import io
+
 import pytest
+from django.apps import apps
+from django.core.management import call_command
 
 from pevcoach.coaching.models import Relationship
 from tests.browser.test_login import sign_in
@@ -11,10 +16,19 @@ def fits(page):
     return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-# An earlier transactional test's flush empties the tables migrations fill (data elements, the checklist):
-# restore them, or the demo's figures would find no data element to go to.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_regional_manager_drills_down_from_region_to_relationship(demo_server, phone):
+@pytest.fixture
+def demo_with_figures(transactional_db, live_server):
+    """The demo, with the tables migrations fill put back first: an earlier transactional test's
+    flush empties them, and without data elements the demo's figures would have nowhere to go."""
+    for module in ("pevcoach.indicators.migrations.0002_reference_data_elements",
+                   "pevcoach.coaching.migrations.0002_starter_content"):
+        importlib.import_module(module).load(apps, None)
+    call_command("load_demo", stdout=io.StringIO())
+    return live_server
+
+
+def test_regional_manager_drills_down_from_region_to_relationship(demo_with_figures, phone):
+    demo_server = demo_with_figures
     sign_in(phone, demo_server.url, "drs.sikasso")
     phone.wait_for_selector("h1")
     phone.click("nav >> a[href='/dashboards/']")

@@ -15,8 +15,10 @@ from tests.browser.test_login import sign_in
 
 @pytest.fixture
 def context(chromium):
+    # bypass_csp: Playwright's wait_for_function evaluates its predicate with eval(), which the app's
+    # Content-Security-Policy forbids (tests/browser/test_content_security_policy.py runs under it).
     ctx = chromium.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR", is_mobile=True,
-                               has_touch=True)
+                               has_touch=True, bypass_csp=True)
     ctx.set_default_timeout(15_000)
     yield ctx
     ctx.close()
@@ -219,7 +221,7 @@ def test_the_outbox_survives_closing_the_browser_and_an_expired_sign_in(demo_ser
     def open_browser():
         return chromium.browser_type.launch_persistent_context(
             profile, executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"],
-            viewport={"width": 360, "height": 740}, locale="fr-FR")
+            viewport={"width": 360, "height": 740}, locale="fr-FR", bypass_csp=True)
 
     ctx = open_browser()
     page = ctx.new_page()

@@ -51,3 +51,33 @@ def test_goal_progress_follows_each_import(cast, relationship, django_capture_on
     goal.refresh_from_db()
     assert (goal.latest_value, goal.latest_period) == (50, "202504")
     assert goal.progress == 0
+
+
+def test_goals_refresh_together_as_each_would_alone_in_a_fixed_number_of_queries(
+        cast, tree, relationship, django_assert_max_num_queries):
+    from pevcoach.coaching.indicator_link import refresh_goal, refresh_goals
+    from pevcoach.coaching.models import Goal
+    from tests.factories import UserFactory
+
+    today = timezone.localdate()
+    load(worked_example_rows() + [("PENTA1", "202504", "K2", 9), ("PENTA3", "202504", "K2", 8)])
+    goals = [services.set_goal(by=cast["coach"], relationship=relationship, **goal_fields(
+        indicator=code, baseline_value=start, target_value=end, problem="red", deadline=today + datetime.timedelta(
+            days=120))) for code, start, end in (("COV_PENTA1", 50, 90), ("DOR_P1P3", 20, 10), ("COV_RR1", 50, 90))]
+    for n, unit in enumerate(("K2", "B1")):
+        coachee = UserFactory(username=f"more{n}", org_unit=tree[unit], roles=["coachee"])
+        other = services.accept_relationship(by=coachee, relationship=services.propose_relationship(
+            by=cast["coach"], coach=cast["coach"], coachee=coachee, aims="Aims", rhythm="Monthly"))
+        goals.append(services.set_goal(by=cast["coach"], relationship=other, **goal_fields(
+            indicator="COV_PENTA3", baseline_value=50, target_value=90, problem="red",
+            deadline=today + datetime.timedelta(days=120))))
+    alone = {}
+    for goal in goals:
+        refresh_goal(Goal.objects.select_related("org_unit").get(pk=goal.pk))
+        alone[goal.pk] = Goal.objects.values_list("latest_value", "latest_period").get(pk=goal.pk)
+    Goal.objects.update(latest_value=None, latest_period="")
+    with django_assert_max_num_queries(16):  # a few per distinct latest month (here two), not per goal
+        refresh_goals(Goal.objects.select_related("org_unit"))
+    together = {g.pk: (g.latest_value, g.latest_period) for g in Goal.objects.all()}
+    assert together == alone
+    assert together[goals[3].pk][1] == "202504" and together[goals[0].pk][1] == "202503"

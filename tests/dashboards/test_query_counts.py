@@ -39,6 +39,9 @@ PAGES = {
     "monthly report": ("district_manager", lambda w: f"/dashboards/u/{w['district'].pk}/report.pdf"),
     "sessions export": ("district_manager", lambda w: "/dashboards/exports/sessions.xlsx"),
     "indicators export": ("district_manager", lambda w: "/dashboards/exports/indicators.csv"),
+    "goals export": ("district_manager", lambda w: "/dashboards/exports/goals.csv"),
+    "actions export": ("district_manager", lambda w: "/dashboards/exports/actions.csv"),
+    "checklists export": ("region_manager", lambda w: "/dashboards/exports/checklists.xlsx"),
     "coach home": ("coach", lambda w: "/"),
     "coachee home": ("coachee", lambda w: "/"),
 }

@@ -14,6 +14,7 @@ from pevcoach.indicators.queries import (
     indicator_values,
     indicator_values_between,
     latest_period_with_data,
+    latest_periods_with_data,
 )
 from pevcoach.orgunits.services import update_org_unit
 from tests.indicators.conftest import load
@@ -24,6 +25,16 @@ def test_latest_period_with_data(worked_example):
     assert latest_period_with_data(worked_example["far_district"]) is None
     load([("STOCKOUT_DAYS", "202506", "K1", 2)])  # not a dose: not "data" for coaching's purpose
     assert latest_period_with_data(worked_example["K1"]) == "202503"
+
+
+def test_latest_periods_of_many_units_at_once_are_those_of_each(worked_example, django_assert_max_num_queries):
+    load([("PENTA1", "202409", "K2", 3)])
+    load([("PENTA1", str(month), "B1", 3) for month in (202501, 202502, 202503)] + [("PENTA1", "202601", "B1", 4)])
+    units = [worked_example[name] for name in ("country", "region", "district", "far_district", "K1", "K2", "B1")]
+    with django_assert_max_num_queries(8):
+        found = latest_periods_with_data(units)
+    assert found == {u.pk: latest_period_with_data(u) for u in units if latest_period_with_data(u)}
+    assert found[worked_example["B1"].pk] == "202601" and worked_example["far_district"].pk not in found
 
 
 def test_values_between_any_two_months(worked_example):

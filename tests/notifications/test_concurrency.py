@@ -1,11 +1,17 @@
 """Several workers and several schedulers at once, on a real database: each message sent once,
-each periodic run claimed once. Threads need PostgreSQL (SQLite's test database is one shared
-in-memory file); on SQLite the sequential double run of test_delivery.py stands in."""
+each periodic run claimed once, each django-tasks job run by one `db_worker` only (the deployment
+of README "Scale and capacity" runs two). Threads need PostgreSQL (SQLite's test database is one
+shared in-memory file); on SQLite the sequential double run of test_delivery.py stands in."""
 
 import threading
+import time
+from collections import Counter
 
 import pytest
 from django.db import connection, connections
+from django_tasks import task
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from pevcoach.notifications import scheduler, services
 from pevcoach.notifications.models import Delivery, ScheduledRun
@@ -71,3 +77,34 @@ def test_two_schedulers_claim_each_run_once(db):
     results = at_once(4, lambda i: scheduler.tick(now=monday, worker=f"scheduler-{i}"))
     claimed = [pair for result in results for pair in result]
     assert len(claimed) == len(set(claimed)) == ScheduledRun.objects.count() == 5
+
+
+RUNS = Counter()
+RUNS_LOCK = threading.Lock()
+
+
+@task()
+def count_a_run(n):
+    """A job that remembers each time it runs, and takes a moment, so that two workers overlap."""
+    with RUNS_LOCK:
+        RUNS[n] += 1
+    time.sleep(0.01)
+    return threading.current_thread().name
+
+
+def test_two_db_workers_run_each_job_once(db):
+    RUNS.clear()
+    for n in range(30):
+        count_a_run.enqueue(n)
+
+    def work(i):
+        threading.current_thread().name = f"worker-{i}"
+        Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+               max_tasks=None, worker_id=f"worker-{i}", excluded_queue_names=[]).run()
+
+    at_once(2, work)
+    assert dict.fromkeys(range(30), 1) == RUNS
+    results = DBTaskResult.objects.filter(task_path__endswith="count_a_run")
+    assert set(results.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    workers = Counter(worker for ids in results.values_list("worker_ids", flat=True) for worker in ids)
+    assert sum(workers.values()) == 30 and set(workers) == {"worker-0", "worker-1"}  # both worked, once a job

@@ -110,12 +110,14 @@ RULES = {
     "sync/conflicts/<uuid:pk>/": Rule(get=NOBODY, post=PARTY, obj="conflict", data=lambda p, w: {"keep": "mine"}),
     # accounts
     "login/": Rule(get=ANYONE),
+    "login/code/": Rule(get=NOBODY),  # only halfway through a sign-in; otherwise back to the login page
     "logout/": Rule(get=NOBODY),  # POST only; signing out is not a scoped write
     "register/": Rule(get=ANYONE),
     "language/": Rule(get=NOBODY),  # POST only: one's own language
     "profile/": Rule(get=ANY_SIGNED_IN),
     "profile/password/": Rule(get=ANY_SIGNED_IN),
     "profile/export/": Rule(get=ANY_SIGNED_IN),
+    "profile/two-step/": Rule(get=OVERSEERS),
     "profile/tokens/<int:pk>/revoke/": Rule(get=NOBODY, post=OWN_PERSON, obj="token"),
     "people/": Rule(get=OVERSEERS),
     "people/import/": Rule(get=ADMINS),
@@ -176,6 +178,7 @@ RULES = {
         "decision": "drop", "description": "x", "due_date": day()}),
     "coaching/e/<uuid:pk>/review/": Rule(get=NOBODY, post=PARTY, obj="evidence",
                                          data=lambda p, w: {"decision": "accept"}),
+    "coaching/e/<uuid:pk>/photo/": Rule(get=SCOPE, obj="evidence"),
     # indicators
     "indicators/imports/": Rule(get=ADMINS),
     "indicators/imports/<int:pk>/": Rule(get=ADMINISTER, obj="import_log"),

@@ -18,7 +18,9 @@ import os
 import hypothesis
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
@@ -71,8 +73,19 @@ def _fuzz(strategy, headers):
     return len(seen)
 
 
+@pytest.fixture
+def in_process():
+    """Serve requests in the test's transaction, as Django's test client does: a request's end must not
+    close the database connection that holds it."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.fuzz
-def test_the_api_survives_fuzzing(world, settings):
+def test_the_api_survives_fuzzing(world, settings, in_process):
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
     token = issue_api_token(user=world["roles"]["coach"], label="fuzz")
     # A phone's HTTP stack inflates gzip itself; the in-process client does not, so ask for none.

@@ -131,9 +131,10 @@ def test_a_token_of_more_than_thirty_days_is_refused_by_the_settings(monkeypatch
 
 
 def test_passwords_are_hashed_with_argon2_and_checked_for_length_and_commonness():
-    import pevcoach.settings as production
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
+
+    import pevcoach.settings as production
 
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     for weak in ("short1", "password123", "azertyuiop"):
