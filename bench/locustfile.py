@@ -17,7 +17,6 @@ from urllib.parse import quote
 from locust import HttpUser, between, task
 
 
-
 def _signed_in():
     """Sessions and tokens that bench/load.py opened before the run (PEV_LOAD_USERS): signing in is
     measured apart, so the 60 s measure the journeys, not a burst of Argon2 hashes."""
