@@ -66,7 +66,8 @@ def test_coach_runs_a_grow_session_and_the_coachee_follows_up(demo_server, phone
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
     # The coachee sees everything and marks their action done with a note.
-    phone.click("footer button:not([name])")  # sign out
+    phone.click("footer button:not([name])")  # sign out (the phone's copy is wiped first)
+    phone.wait_for_url("**/login/**")
     sign_in(phone, url, "agent.kadiolo")
     phone.goto(f"{url}/coaching/actions/")
     body = phone.inner_text("main")
