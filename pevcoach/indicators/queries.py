@@ -227,7 +227,8 @@ def resolve_org_unit(identifier):
     if not identifier:
         return None
     unit = OrgUnit.objects.filter(Q(code=identifier) | Q(dhis2_uid=identifier)).first()
-    if unit is None and identifier.isdigit():
+    # ASCII digits only ("²".isdigit() is true), and few enough to fit a database integer.
+    if unit is None and identifier.isascii() and identifier.isdigit() and len(identifier) <= 18:
         unit = OrgUnit.objects.filter(pk=int(identifier)).first()
     return unit
 

@@ -63,3 +63,11 @@ def test_a_csv_with_a_stray_carriage_return_is_refused_not_a_crash(db):
     with pytest.raises(services.ImportRejected) as refused:
         services.import_data_values(data=b'dataelement,period,orgunit,value\nPENTA1,202501,"K1\r",1\nx\rb"', name="x")
     assert refused.value.errors
+
+
+@pytest.mark.parametrize("org_unit", ["²", "٣", "99999999999999999999999"])
+def test_an_org_unit_that_looks_numeric_but_is_no_id_is_unknown(api, org_unit):
+    from urllib.parse import quote
+
+    response = api("get", f"/api/v1/indicator-values?org_unit={quote(org_unit)}&period=2025")
+    assert response.status_code == 400 and response.json()["detail"]
