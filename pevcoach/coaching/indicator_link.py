@@ -69,7 +69,7 @@ def refresh_goal(goal):
     rows = indicator_values(goal.org_unit, last, [goal.indicator])
     value = rows[0]["value"] if rows else None
     if value is not None:
-        goal.latest_value, goal.latest_period = round(value, 2), last
+        goal.latest_value, goal.latest_period = Decimal(str(round(value, 2))), last
         goal.save(update_fields=["latest_value", "latest_period"])
     return goal
 
