@@ -40,6 +40,7 @@ def _arguments():
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app server")
+    parser.add_argument("--warmup", type=int, default=60, help="requests sent first and not counted (cold workers)")
     return parser.parse_args()
 
 
@@ -215,6 +216,8 @@ def main():
         kinds = [name for name, weight, _ in steps for _ in range(weight)]
         plan = [random.Random(n).choice(kinds) for n in range(args.requests)]
         by_name = {name: run for name, _, run in steps}
+        for n in range(args.warmup):  # every worker imports, compiles templates and connects once
+            by_name[kinds[n % len(kinds)]](lambda name: sessions[name])
         times, upstreams, errors, lock = defaultdict(list), Counter(), Counter(), threading.Lock()
         queue = list(enumerate(plan))
 

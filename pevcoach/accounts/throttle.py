@@ -7,6 +7,7 @@
   username down, progressively and capped (LOGIN_SLOWDOWN_*): never a lock its owner cannot pass.
 """
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -39,12 +40,21 @@ def login_name(request, credentials=None):
     return normalize_login(login) or None
 
 
+def _address(text):
+    try:
+        return str(ipaddress.ip_address(text.strip().split("%")[0]))  # no IPv6 zone: no database stores it
+    except ValueError:
+        return None
+
+
 def client_ip(request):
-    """The client's address: behind our proxy, the address it appended last to X-Forwarded-For."""
+    """The client's address: behind our proxy, the address it appended last to X-Forwarded-For.
+
+    Never anything but an IP address: a forged header must not reach the database as one.
+    """
     meta = getattr(request, "META", {})
     forwarded = meta.get("HTTP_X_FORWARDED_FOR", "") if settings.USE_X_FORWARDED_FOR else ""
-    address = forwarded.split(",")[-1].strip() if forwarded else meta.get("REMOTE_ADDR", "")
-    return address or None
+    return (_address(forwarded.split(",")[-1]) if forwarded else None) or _address(meta.get("REMOTE_ADDR") or "")
 
 
 def recent_failures(login):

@@ -35,12 +35,17 @@ def record(*, action, obj=None, actor=None, changes=None, object_type="", object
     agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
     return AuditEntry.objects.create(
         action=action, actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(actor.get_username() if getattr(actor, "pk", None) else "")[:150],
-        object_type=object_type[:50], object_id=str(object_id)[:64], object_repr=str(object_repr)[:200],
-        changes=_jsonable(changes or {}), org_unit_path=(org_unit_path or "")[:255],
-        ip=client_ip(request) if request is not None else None, user_agent=agent[:300],
-        path=request.path[:300] if request is not None else "",
+        actor_name=_text(actor.get_username() if getattr(actor, "pk", None) else "", 150),
+        object_type=_text(object_type, 50), object_id=_text(object_id, 64), object_repr=_text(object_repr, 200),
+        changes=_jsonable(changes or {}), org_unit_path=_text(org_unit_path or "", 255),
+        ip=client_ip(request) if request is not None else None, user_agent=_text(agent, 300),
+        path=_text(request.path if request is not None else "", 300),
     )
+
+
+def _text(value, length):
+    """What came from outside (a path, a browser's name), cut to its column and without NUL characters."""
+    return str(value).replace("\x00", "")[:length]
 
 
 def scope_path(obj):

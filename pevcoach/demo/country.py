@@ -28,6 +28,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -36,6 +37,8 @@ from django.utils import timezone
 from pevcoach.accounts.models import JobTitle, User
 from pevcoach.coaching.models import (
     Action,
+    Checklist,
+    ChecklistAnswer,
     Evidence,
     Feedback,
     Goal,
@@ -45,8 +48,19 @@ from pevcoach.coaching.models import (
 )
 from pevcoach.indicators import totals
 from pevcoach.indicators.compute import add_months, month_range
-from pevcoach.indicators.models import DataElement, ImportLog, ImportSource, ImportStatus, MonthlyValue, YearlyValue
+from pevcoach.indicators.models import (
+    DataElement,
+    ImportLog,
+    ImportSource,
+    ImportStatus,
+    MonthlyReporting,
+    MonthlyTotal,
+    MonthlyValue,
+    YearlyTotal,
+    YearlyValue,
+)
 from pevcoach.orgunits.models import Level, OrgUnit
+from pevcoach.sync.models import Conflict
 
 CODE_PREFIX = "SYN-"
 USER_PREFIX = "synth."
@@ -189,7 +203,7 @@ class Generator:
         with transaction.atomic():
             self._step("removed earlier synthetic data", remove)
             self._step("org units", self.org_units)
-            self._step("monthly values (COPY)", self.values)
+            self._step("values", self.values)
             self._step("totals", self.totals)
             self._step("people", self.people)
             self._step("coaching", self.coaching)
@@ -670,14 +684,10 @@ def _spread(total, weights, minimum=0):
 
 
 def _deg(value):
-    from decimal import Decimal
-
     return Decimal(f"{value:.6f}")
 
 
 def _dec(value):
-    from decimal import Decimal
-
     return Decimal(f"{value:.2f}")
 
 
@@ -685,25 +695,22 @@ def remove():
     """Delete every synthetic record (not the demo's nor real ones): coaching rows first, by SQL in bulk."""
     people = User.objects.filter(username__startswith=USER_PREFIX)
     relationships = Relationship.objects.filter(coach__in=people).values("id")
-    from pevcoach.sync.models import Conflict
-
     for queryset in (
         Evidence.objects.filter(action__relationship__in=relationships),
         Conflict.objects.filter(relationship__in=relationships),
         Feedback.objects.filter(relationship__in=relationships),
         Action.objects.filter(relationship__in=relationships),
         Goal.objects.filter(relationship__in=relationships),
-        _checklist_answers(relationships),
-        _checklists(relationships),
+        ChecklistAnswer.objects.filter(checklist__relationship__in=relationships),
+        Checklist.objects.filter(relationship__in=relationships),
         Session.objects.filter(relationship__in=relationships),
         RelationshipEvent.objects.filter(relationship__in=relationships),
         Relationship.objects.filter(coach__in=people),
     ):
-        queryset._raw_delete(queryset.db)  # no cascade left to follow: dependants went first
+        # Django's delete() would load the 200,000 sessions to follow cascades; the dependants go first instead.
+        queryset._raw_delete(queryset.db)
     units = OrgUnit.objects.filter(code__startswith=CODE_PREFIX)
     unit_ids = list(units.values_list("id", flat=True))
-    from pevcoach.indicators.models import MonthlyReporting, MonthlyTotal, YearlyTotal
-
     for model in (MonthlyValue, YearlyValue, MonthlyTotal, MonthlyReporting, YearlyTotal):
         for start in range(0, len(unit_ids), 500):
             part = model.objects.filter(org_unit_id__in=unit_ids[start:start + 500])
@@ -714,24 +721,10 @@ def remove():
     ImportLog.objects.filter(source=ImportSource.DEMO, name__startswith="generate_country").delete()
 
 
-def _checklists(relationships):
-    from pevcoach.coaching.models import Checklist
-
-    return Checklist.objects.filter(relationship__in=relationships)
-
-
-def _checklist_answers(relationships):
-    from pevcoach.coaching.models import ChecklistAnswer
-
-    return ChecklistAnswer.objects.filter(checklist__relationship__in=relationships)
-
-
 def analyze():
     """Fresh planner statistics and visibility maps (index-only scans), so no reader pays for them.
 
     VACUUM cannot run inside a transaction (a test's, or a caller's): ANALYZE alone then."""
-    from pevcoach.indicators.models import MonthlyReporting, MonthlyTotal, YearlyTotal
-
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
     with connection.cursor() as cursor:
         for model in (MonthlyValue, YearlyValue, MonthlyTotal, MonthlyReporting, YearlyTotal, User, OrgUnit,

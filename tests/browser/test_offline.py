@@ -239,7 +239,13 @@ def test_the_outbox_survives_closing_the_browser_and_an_expired_sign_in(demo_ser
     assert "/login/" in page.url
     sign_in(page, url, "coach.kadiolo")
     page.wait_for_selector("h1")
-    wait_for_pending(page, 0)
+    # The count starts at 0 in the server-rendered page before the outbox is read,
+    # so wait on the outbox itself, then on the server.
+    page.wait_for_function("window.pevSync && window.pevSync.pending().then(function (l) { return l.length === 0; })",
+                           timeout=20_000)
+    deadline = time.monotonic() + 20
+    while not Session.objects.filter(goal_notes="gardé pendant des semaines").exists() and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
     assert Session.objects.filter(goal_notes="gardé pendant des semaines").count() == 1
     ctx.close()
 

@@ -9,8 +9,10 @@ spoilt, the answer must change to 401), and so on.
 Each operation gets FUZZ_EXAMPLES (default 200) valid examples and as many invalid ones. Path
 ids are drawn at random and from the world's records (the coach's own, and others' the coach may
 not touch), so the fuzzing reaches the code behind the lookups. Lower FUZZ_EXAMPLES while
-working: `FUZZ_EXAMPLES=20 pytest -m fuzz`. The test runs in one database transaction, rolled back
-after it: nothing it writes reaches another test.
+working: `FUZZ_EXAMPLES=20 pytest -m fuzz`; the examples are the same at every run unless
+FUZZ_RANDOM=1, which draws new ones (run it now and then to find what the fixed ones miss).
+The test runs in one database transaction, rolled back after it: nothing it writes reaches
+another test.
 """
 
 import os
@@ -27,6 +29,8 @@ from schemathesis import GenerationMode
 from pevcoach.accounts.services import issue_api_token
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
+# The same examples at every run (CI stays reproducible); FUZZ_RANDOM=1 explores new ones each time.
+DERANDOMIZE = os.environ.get("FUZZ_RANDOM", "") not in ("1", "True", "true")
 
 # Valid input may still be refused for what no schema can say: a record that does not exist or that
 # the caller may not see (404), may see but not change (403), a business rule (400: "the due date is
@@ -61,7 +65,7 @@ def _fuzz(strategy, headers):
     """Run FUZZ_EXAMPLES cases of one operation with every check; return how many ran."""
     seen = []
 
-    @hypothesis.settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None,
+    @hypothesis.settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, derandomize=DERANDOMIZE,
                          suppress_health_check=list(hypothesis.HealthCheck),
                          phases=[hypothesis.Phase.generate, hypothesis.Phase.target])
     @hypothesis.given(case=strategy)

@@ -116,3 +116,11 @@ def test_sign_in_through_a_proxy_locks_the_client_address_not_the_proxy(client, 
     other = client.post("/login/", {"username": "coachee", "password": PASSWORD}, REMOTE_ADDR="127.0.0.1",
                         HTTP_X_FORWARDED_FOR="198.51.100.8")
     assert (blocked.status_code, other.status_code) == (429, 302)
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-address", "1.2.3.4, <script>", "999.1.1.1", "", "::1, fe80::1%eth0"])
+def test_a_forged_forwarded_header_never_breaks_the_login(client, cast, waits, forwarded):
+    response = client.post("/login/", {"username": "coachee", "password": "wrong"}, REMOTE_ADDR="10.0.0.9",
+                           HTTP_X_FORWARDED_FOR=forwarded)
+    assert response.status_code == 200
+    assert throttle.client_ip(response.wsgi_request) in ("10.0.0.9", "fe80::1")

@@ -29,13 +29,13 @@ class ProgressBar:
     """`Checking [#######.............]  35 %  350000/1000000`, redrawn in place at most ten times a second."""
 
     def __init__(self, stream, width=30):
-        self.stream, self.width, self.last, self.drawn = stream, width, 0.0, False
+        self.stream, self.width, self.last, self.drawn, self.stage = stream, width, 0.0, False, None
 
     def __call__(self, stage, done, total):
         now = time.monotonic()
-        if now - self.last < 0.1 and done < total:
+        if now - self.last < 0.1 and done < total and stage == self.stage:
             return
-        self.last, self.drawn = now, True
+        self.last, self.drawn, self.stage = now, True, stage
         filled = self.width * done // max(total, 1)
         self.stream.write(f"\r{stage:<9} [{'#' * filled}{'.' * (self.width - filled)}] "
                           f"{100 * done // max(total, 1):3d} %  {done}/{total}", ending="")
