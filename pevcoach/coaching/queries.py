@@ -6,7 +6,10 @@ superusers see everything; nobody else sees anything. Ratings a coachee gives
 the coach are the exception: only their author reads them one by one.
 """
 
+from datetime import timedelta
+
 from django.db.models import Q
+from django.utils import timezone
 
 from pevcoach.coaching.models import Action, Checklist, Evidence, Feedback, Goal, Relationship, Session
 from pevcoach.orgunits.queries import sees_subtree
@@ -96,3 +99,27 @@ def practice_people_for(facilitator):
     if facilitator.org_unit_id is None:
         return User.objects.none()
     return people.filter(org_unit__path__startswith=facilitator.org_unit.path)
+
+
+# A relationship can run for years: its page shows the last year and whatever is still open, and the whole
+# history on demand. Ten years of sessions and actions would make a long, slow page on a phone.
+TIMELINE_DAYS = 365
+
+
+def timeline(relationship, user, *, whole=False, now=None):
+    """The records a relationship's page lists, and whether older ones were left out (`earlier`)."""
+    since = (now or timezone.now()) - timedelta(days=TIMELINE_DAYS)
+    sessions = relationship.sessions.all()
+    goals = relationship.goals.prefetch_related("actions")
+    actions = relationship.actions.select_related("owner").prefetch_related("evidence")
+    feedback = feedback_visible_to(user).filter(relationship=relationship).select_related("author")
+    checklists = relationship.checklists.select_related("template")
+    if not whole:
+        sessions = sessions.filter(Q(scheduled_for__gte=since) | Q(status=Session.Status.PLANNED))
+        goals = goals.filter(Q(status=Goal.Status.ACTIVE) | Q(deadline__gte=since.date()))
+        actions = actions.filter(Q(status__in=[Action.Status.PROPOSED, Action.Status.OPEN])
+                                 | Q(due_date__gte=since.date()))
+        feedback = feedback.filter(created_at__gte=since)
+        checklists = checklists.filter(created_at__gte=since)
+    return {"sessions": sessions, "goals": goals, "actions": actions, "feedback": feedback,
+            "checklists": checklists, "earlier": not whole and relationship.created_at < since, "whole": whole}

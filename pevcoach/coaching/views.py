@@ -34,12 +34,12 @@ from pevcoach.coaching.queries import (
     coach_candidates_for,
     coachee_candidates_for,
     evidence_visible_to,
-    feedback_visible_to,
     goals_visible_to,
     practice_people_for,
     relationships_visible_to,
     sessions_visible_to,
     support_ratings_of,
+    timeline,
 )
 from pevcoach.coaching.scoring import aggregate_ratings, checklist_scores, ratings_by_quarter
 from pevcoach.orgunits.models import Level, OrgUnit
@@ -101,17 +101,14 @@ def propose(request):
 
 @login_required
 def relationship_detail(request, pk):
-    """The timeline: sessions, goals with progress, actions, feedback and checklist scores."""
+    """The timeline: sessions, goals with progress, actions, feedback and checklist scores (the last year
+    and what is still open; `?all=1` for the whole history)."""
     relationship = _relationship(request, pk)
     user = request.user
     context = {
         "r": relationship,
         "side": relationship.party_of(user),
-        "sessions": relationship.sessions.all(),
-        "goals": relationship.goals.prefetch_related("actions"),
-        "actions": relationship.actions.select_related("owner").prefetch_related("evidence"),
-        "feedback": feedback_visible_to(user).filter(relationship=relationship).select_related("author"),
-        "checklists": relationship.checklists.select_related("template"),
+        **timeline(relationship, user, whole=request.GET.get("all") == "1"),
         "events": relationship.events.select_related("by"),
         "today": timezone.localdate(),
     }

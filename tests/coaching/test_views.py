@@ -191,3 +191,34 @@ def test_print_friendly_timeline(login, cast, record):
     for expected in ("Température deux fois par jour", "Faire la liste des perdus de vue", "CSCom K1"):
         assert expected in page
 
+
+
+def test_a_long_relationship_shows_its_last_year_and_what_is_open_then_the_whole_history(
+        login, cast, relationship, session, soon):
+    long_ago = timezone.now() - datetime.timedelta(days=800)
+    old = services.schedule_session(by=cast["coach"], relationship=relationship, mode=Session.Mode.PHONE,
+                                    scheduled_for=timezone.now() + datetime.timedelta(days=2))
+    Session.objects.filter(pk=old.pk).update(scheduled_for=long_ago, status=Session.Status.COMPLETED,
+                                             summary="Séance d'il y a deux ans")
+    done, still_open = (services.assign_action(by=cast["coach"], relationship=relationship, owner=cast["coachee"],
+                                               description=text, due_date=soon)
+                        for text in ("Action close depuis longtemps", "Action ancienne encore ouverte"))
+    Action.objects.filter(pk=done.pk).update(due_date=long_ago.date(), status=Action.Status.DONE)
+    Action.objects.filter(pk=still_open.pk).update(due_date=long_ago.date())
+    Relationship.objects.filter(pk=relationship.pk).update(created_at=long_ago)
+    client = login(cast["coach"])
+    url = reverse("coaching:relationship", args=[relationship.pk])
+
+    recent = text(client.get(url))
+    assert "Action ancienne encore ouverte" in recent  # open work never drops out of sight
+    assert "Séance d'il y a deux ans" not in recent and "Action close depuis longtemps" not in recent
+    assert 'href="?all=1"' in recent and "Afficher tout l'historique" in recent
+
+    whole = text(client.get(url + "?all=1"))
+    assert "Séance d'il y a deux ans" in whole and "Action close depuis longtemps" in whole
+    assert "Afficher tout l'historique" not in whole
+
+
+def test_a_young_relationship_offers_no_history_link(login, cast, relationship, session):
+    page = text(login(cast["coach"]).get(reverse("coaching:relationship", args=[relationship.pk])))
+    assert "?all=1" not in page
