@@ -239,8 +239,7 @@ def impact_view(user, unit, code, months=24):
     starts = queries.coaching_starts(queries.real_relationships(user, unit))
     coached, control = {}, {}
     for f in facilities:
-        by_month = {m: (v[code]["numerator"], v[code]["denominator"])
-                    for m, v in figures.each_month(f.pk, window, [code]).items()}
+        by_month = figures.terms_each_month(f.pk, window, code)
         if f.pk in starts:
             start = timezone.localtime(starts[f.pk])
             start_month = start.year * 100 + start.month

@@ -21,7 +21,14 @@ from django.db.models.functions import TruncMonth
 from pevcoach.coaching.models import RATING_FIELDS, Action, Feedback, Goal, Relationship, Session
 from pevcoach.coaching.queries import relationships_visible_to
 from pevcoach.indicators import catalogue
-from pevcoach.indicators.compute import Inputs, compute_values, month_range, prorated_target
+from pevcoach.indicators.compute import (
+    Inputs,
+    compute_values,
+    has_monthly_terms,
+    month_range,
+    monthly_terms,
+    prorated_target,
+)
 from pevcoach.indicators.models import ElementKind, MonthlyReporting, MonthlyTotal, MonthlyValue, YearlyTotal
 from pevcoach.orgunits.models import Level, OrgUnit
 
@@ -93,21 +100,32 @@ class Figures:
 
     def each_month(self, unit_id, months, codes):
         """{month: {code: value dict}}: what `values(unit_id, [month], codes)` gives for each month, with the
-        populations prorated once a year rather than once a month (the impact view asks 36,000 of them)."""
+        populations prorated once a year rather than once a month."""
+        return {month: {code: computed[code].as_dict() for code in codes}
+                for month, computed in self._computed_each_month(unit_id, months, codes)}
+
+    def terms_each_month(self, unit_id, months, code):
+        """{month: (numerator, denominator)} of one indicator, unrounded: the impact view asks 36,000 of them
+        for the country and pools them itself."""
+        spec = catalogue.get(code).spec
+        if has_monthly_terms(spec):
+            return monthly_terms(spec, self.series.get(unit_id, {}), self.populations.get(unit_id, {}), months)
+        return {month: (computed[code].numerator, computed[code].denominator)
+                for month, computed in self._computed_each_month(unit_id, months, [code])}
+
+    def _computed_each_month(self, unit_id, months, codes):
         specs = _specs_for(tuple(codes))
         series, reporting = self.series.get(unit_id, {}), self.reporting.get(unit_id, {})
-        expected, targets, found = self.facilities.get(unit_id, 0), {}, {}
+        expected, targets = self.facilities.get(unit_id, 0), {}
         for month in months:
             year = month // 100
             if year not in targets:
                 targets[year] = {code: target for code, by_year in self.populations.get(unit_id, {}).items()
                                  if (target := prorated_target(by_year, [month])) is not None}
-            inputs = Inputs(sums={code: math.fsum([by_month[month]]) for code, by_month in series.items()
+            inputs = Inputs(sums={code: float(by_month[month]) for code, by_month in series.items()
                                   if month in by_month},
                             targets=targets[year], reporting=reporting.get(month, 0), expected=expected)
-            computed = compute_values(specs, inputs, self.cutoffs)
-            found[month] = {code: computed[code].as_dict() for code in codes}
-        return found
+            yield month, compute_values(specs, inputs, self.cutoffs)
 
     def monthly(self, unit_id, months, code):
         """One indicator month by month: [value or None], oldest first."""
@@ -117,7 +135,8 @@ class Figures:
 def leaves_among(units):
     """Ids of the given units that have no unit below them (one query)."""
     ids = [u.pk for u in units]
-    parents = set(OrgUnit.objects.filter(parent_id__in=ids).values_list("parent_id", flat=True).order_by().distinct())
+    parents = set(OrgUnit.objects.filter(parent_id__any_of=ids).values_list("parent_id", flat=True)
+                  .order_by().distinct())
     return {pk for pk in ids if pk not in parents}
 
 
@@ -160,13 +179,13 @@ def load_figures(units, months, codes=None, leaves=None):
     elements = _elements_of(codes)
     narrow = {} if elements is None else {"data_element__code__in": sorted(elements)}
     for table, ids in ((MonthlyTotal, parent_ids), (MonthlyValue, leaf_ids)):
-        rows = table.objects.filter(org_unit_id__in=ids, month__in=months, **narrow).values_list(
+        rows = table.objects.filter(org_unit_id__any_of=ids, month__in=months, **narrow).values_list(
             "org_unit_id", "data_element__code", "month", "value")
         for unit_id, code, month, value in rows:
             figures.series[unit_id][code][month] = value
     years = sorted({m // 100 for m in months})
     for unit_id, code, year, value in YearlyTotal.objects.filter(
-            org_unit_id__in=[u.pk for u in units], year__in=years, **narrow).values_list(
+            org_unit_id__any_of=[u.pk for u in units], year__in=years, **narrow).values_list(
             "org_unit_id", "data_element__code", "year", "value"):
         figures.populations[unit_id][code][year] = value
     if codes is None or "DQ_COMPLETE" in codes:  # reporting counts serve completeness only
@@ -176,12 +195,12 @@ def load_figures(units, months, codes=None, leaves=None):
 
 
 def _load_reporting(figures, units, months, leaves, parent_ids):
-    for unit_id, month, n in MonthlyReporting.objects.filter(org_unit_id__in=parent_ids, month__in=months
+    for unit_id, month, n in MonthlyReporting.objects.filter(org_unit_id__any_of=parent_ids, month__in=months
                                                               ).values_list("org_unit_id", "month", "facilities"):
         figures.reporting[unit_id][month] = n
     centres = [u.pk for u in units if u.pk in leaves and u.level == Level.FACILITY]
     for unit_id, month in MonthlyValue.objects.filter(
-            org_unit_id__in=centres, month__in=months, data_element__kind=ElementKind.DOSES).values_list(
+            org_unit_id__any_of=centres, month__in=months, data_element__kind=ElementKind.DOSES).values_list(
             "org_unit_id", "month").distinct():
         figures.reporting[unit_id][month] = 1
 
@@ -194,7 +213,7 @@ def latest_month(units, leaves=None):
     for table, ids in ((MonthlyTotal, [u.pk for u in units if u.pk not in leaves]),
                        (MonthlyValue, [u.pk for u in units if u.pk in leaves])):
         if ids:
-            found.append(table.objects.filter(org_unit_id__in=ids, data_element__kind=ElementKind.DOSES).aggregate(
+            found.append(table.objects.filter(org_unit_id__any_of=ids, data_element__kind=ElementKind.DOSES).aggregate(
                 latest=Max("month"))["latest"])
     found = [m for m in found if m is not None]
     return max(found) if found else None

@@ -264,6 +264,38 @@ def _flag(spec, inputs, done, kinds):
     return int(any(judged)) if judged else None
 
 
+def has_monthly_terms(spec):
+    """Whether `monthly_terms` computes this indicator (completeness counts reports, not values)."""
+    return spec.kind in ("coverage", "dropout", "percent") and spec.code != "DQ_COMPLETE"
+
+
+def monthly_terms(spec, series, populations, months):
+    """{month: (numerator, denominator)} of one coverage, dropout or percent indicator, month by month:
+    `_evaluate`'s arithmetic without an Inputs and a Value per month (the impact view needs 36,000).
+
+    series: {element: {month: value}}; populations: {element: {year: population}}.
+    """
+    def summed(formula):
+        terms = [series[t] for t in (t.strip() for t in formula.split("+")) if t in series]
+        return {m: math.fsum(present) for m in months if (present := [t[m] for t in terms if m in t])}
+
+    if not has_monthly_terms(spec):
+        raise ValueError(f"indicator {spec.code}: no monthly terms")
+    if spec.kind == "coverage":
+        numerators, by_year = summed(spec.numerator), populations.get(spec.denominator, {})
+        return {m: (numerators.get(m), None if (pop := by_year.get(m // 100)) is None else pop / 12)
+                for m in months}
+    if spec.kind == "dropout":
+        first, last = (series.get(term.strip(), {}) for term in spec.numerator.split(" - "))
+        found = {}
+        for m in months:
+            a, b = first.get(m), last.get(m)
+            found[m] = (None if a is None or b is None else float(a) - float(b), None if a is None else float(a))
+        return found
+    numerators, denominators = summed(spec.numerator), summed(spec.denominator)  # a percent
+    return {m: (numerators.get(m), denominators.get(m)) for m in months}
+
+
 def compute_values(specs: Iterable[Spec], inputs: Inputs, cutoffs: Cutoffs = Cutoffs()) -> dict[str, Value]:
     """Every indicator of `specs` for one unit and period, keyed by code, in the order given.
 
