@@ -19,3 +19,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # tests/test_replica.py switches its router on (the other tests read and write the default database).
 DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})  # noqa: F405
 DATABASE_ROUTERS = []
+
+# SQLite tests use a file, not memory: Django shares one in-memory connection between the live server's
+# request threads, and a page that fires several requests at once (the service worker keeping pages for
+# offline use) could then hang on it. With a file each thread has its own connection (WAL, busy timeout).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"pevcoach-tests-{os.getpid()}.sqlite3")}
