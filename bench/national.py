@@ -24,6 +24,7 @@ coach's and coachee's pages; a sync pull ≤ 200 KB for a coachee and ≤ 1 MB f
 """
 
 import argparse
+import gc
 import gzip
 import json
 import math
@@ -749,6 +750,7 @@ def main():
                 "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     with override_settings(STORAGES=storages):
         world = World()
+        gc.freeze()  # as pevcoach/wsgi.py does in each app server once Django is loaded
         print(json.dumps({"note": "timed in-process with Django's test Client (DEBUG off, production middleware)",
                           "runs": ARGS.runs, "rounds": ARGS.rounds, "database": connection.settings_dict["NAME"],
                           "random_page_cost": ARGS.random_page_cost,

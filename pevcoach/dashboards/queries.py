@@ -15,7 +15,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Max, Min, Q
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 
 from pevcoach.coaching.models import RATING_FIELDS, Action, Feedback, Goal, Relationship, Session
@@ -144,6 +144,8 @@ def _facility_counts(units):
     """{unit id: health centres in its subtree}, from the paths of the centres below their common ancestor."""
     if not units:
         return {}
+    if all(unit.level == Level.FACILITY for unit in units):  # the lowest level: each counts itself
+        return {unit.pk: 1 for unit in units}
     common = units[0].ancestor_ids
     for unit in units[1:]:
         ids = unit.ancestor_ids
@@ -285,7 +287,15 @@ def support_rating(relationships):
 
 
 def coaching_starts(relationships):
-    """{centre id: date of the first session held there} (when coaching started)."""
-    rows = Session.objects.filter(relationship__in=relationships, status__in=HELD).values_list(
-        "relationship__org_unit_id").annotate(start=Min("scheduled_for")).order_by()
-    return dict(rows)
+    """{centre id: date of the first session held there} (when coaching started).
+
+    Each relationship's first held session is one probe of the (relationship, date) index, rather than
+    grouping every session of the area (200,000 for the country)."""
+    first_held = Session.objects.filter(relationship=OuterRef("pk"), status__in=HELD).order_by(
+        "scheduled_for").values("scheduled_for")[:1]
+    starts = {}
+    for unit_id, start in relationships.annotate(start=Subquery(first_held)).filter(
+            start__isnull=False).values_list("org_unit_id", "start").order_by():
+        if unit_id not in starts or start < starts[unit_id]:
+            starts[unit_id] = start
+    return starts
