@@ -2,7 +2,9 @@ def sign_in(page, base_url, username, password="demo1234"):
     page.goto(base_url + "/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    # Wait for the answer: the next step's navigation would otherwise race the sign-in's cookies.
+    with page.expect_navigation():
+        page.click("button[type=submit]")
 
 
 def test_agent_signs_in_on_a_phone_and_sees_home_in_french(demo_server, phone):
