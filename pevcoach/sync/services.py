@@ -210,9 +210,13 @@ def history_start(now=None):
 def pull(*, user, since=None):
     """Records of the user's scope changed since the cursor, and tombstones of removed ones.
 
-    The first pull (no cursor) sends the open records and the history of SYNC_HISTORY_DAYS only."""
+    A pull that reaches back past SYNC_HISTORY_DAYS — the first one (no cursor), the pages after it
+    (their cursor may be an old open record's date), a phone silent for longer than that — sends the
+    open records and the history of SYNC_HISTORY_DAYS only."""
     now = timezone.now()
-    horizon = history_start(now) if since is None else None
+    horizon = history_start(now)
+    if since is not None and horizon is not None and since >= horizon:
+        horizon = None  # an ordinary incremental pull: everything since the cursor is recent
     records, truncated_at = {}, []
     for name, resource in RESOURCES.items():
         qs = resource.visible(user).prefetch_related(*PREFETCH.get(name, ()))

@@ -81,3 +81,25 @@ def test_a_pull_runs_as_many_queries_for_many_practice_goals_as_for_one(cast, re
         pulled = services.pull(user=cast["coachee"])
     assert len(pulled["records"]["goals"]) == 6
     assert len(many) == len(few)
+
+
+def test_the_pages_after_a_cut_first_pull_keep_to_a_year_of_history(cast, relationship, soon, settings,
+                                                                     monkeypatch):
+    settings.SYNC_HISTORY_DAYS = 365
+    monkeypatch.setattr(services, "PULL_LIMIT", 2)
+    old_open = [coaching.assign_action(by=cast["coach"], relationship=relationship, owner=cast["coachee"],
+                                       description=f"Ouverte {n}", due_date=soon) for n in range(3)]
+    old_done = coaching.assign_action(by=cast["coach"], relationship=relationship, owner=cast["coachee"],
+                                      description="Fermée il y a longtemps", due_date=soon)
+    coaching.complete_action(by=cast["coachee"], action=Action.objects.get(pk=old_done.pk))
+    for n, action in enumerate(old_open):
+        _age(Action, action, 900 - n)  # the cut falls on an open record two years old
+    _age(Action, old_done, 850)
+    pulled, since = set(), None
+    for _ in range(5):
+        page = services.pull(user=cast["coachee"], since=since)
+        pulled |= _ids(page, "actions")
+        since = datetime.datetime.fromisoformat(page["cursor"])
+        if not page["more"]:
+            break
+    assert pulled == {str(a.pk) for a in old_open}  # the closed one of two years ago never comes
