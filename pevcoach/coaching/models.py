@@ -137,6 +137,8 @@ class Session(Tracked):
         MISSED = "missed", _("Missed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    STILL_OPEN = (Status.PLANNED, Status.HELD)  # still to be held or confirmed
+
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="sessions")
     scheduled_for = models.DateTimeField(_("date and time"))
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
@@ -247,6 +249,8 @@ class Action(Tracked):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
+
+    STILL_OPEN = (Status.PROPOSED, Status.OPEN)  # still to be agreed or done
 
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="actions")
     session = models.ForeignKey(Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")

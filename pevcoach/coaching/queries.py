@@ -115,10 +115,9 @@ def timeline(relationship, user, *, whole=False, now=None):
     feedback = feedback_visible_to(user).filter(relationship=relationship).select_related("author")
     checklists = relationship.checklists.select_related("template")
     if not whole:
-        sessions = sessions.filter(Q(scheduled_for__gte=since) | Q(status=Session.Status.PLANNED))
+        sessions = sessions.filter(Q(scheduled_for__gte=since) | Q(status__in=Session.STILL_OPEN))
         goals = goals.filter(Q(status=Goal.Status.ACTIVE) | Q(deadline__gte=since.date()))
-        actions = actions.filter(Q(status__in=[Action.Status.PROPOSED, Action.Status.OPEN])
-                                 | Q(due_date__gte=since.date()))
+        actions = actions.filter(Q(status__in=Action.STILL_OPEN) | Q(due_date__gte=since.date()))
         feedback = feedback.filter(created_at__gte=since)
         checklists = checklists.filter(created_at__gte=since)
     return {"sessions": sessions, "goals": goals, "actions": actions, "feedback": feedback,

@@ -212,7 +212,7 @@ def stage(request, pk, stage):
     }
     if stage == Stage.REALITY:
         context["carried_over"] = session.relationship.actions.filter(
-            status__in=[Action.Status.OPEN, Action.Status.PROPOSED]).exclude(session=session).select_related("owner")
+            status__in=Action.STILL_OPEN).exclude(session=session).select_related("owner")
         context["indicators"] = reality_indicators(session.relationship.org_unit)
     return render(request, "coaching/stage.html", context)
 
@@ -457,7 +457,7 @@ def my_actions(request):
     user = request.user
     actions = actions_visible_to(user).filter(
         Q(relationship__coach=user) | Q(relationship__coachee=user),
-        status__in=[Action.Status.OPEN, Action.Status.PROPOSED],
+        status__in=Action.STILL_OPEN,
     ).select_related("owner", "relationship__coach", "relationship__coachee")
     pending_reviews = evidence_visible_to(user).filter(review=Evidence.Review.PENDING).exclude(
         submitted_by=user).filter(Q(action__relationship__coach=user) | Q(action__relationship__coachee=user))

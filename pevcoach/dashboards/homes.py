@@ -27,7 +27,7 @@ from pevcoach.indicators.compute import add_months
 KEY_CODES = ["COV_PENTA1", "COV_PENTA3", "COV_RR1", "DOR_P1P3", "ZD_EST"]
 WATCHED = ["COV_PENTA1", "COV_PENTA3", "COV_RR1", "DOR_P1P3"]  # worsening ones raise a coachee's need
 FLAGS = ["DQ_NEG_DOR", "DQ_COV_GT100"]
-OPEN = [Action.Status.OPEN, Action.Status.PROPOSED]
+OPEN = Action.STILL_OPEN
 PERCENT_KINDS = ("coverage", "dropout", "percent")
 
 

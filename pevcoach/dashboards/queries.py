@@ -267,7 +267,7 @@ def action_record(relationships, today, since, until=None):
         on_time=Count("id", filter=done & Q(completed_at__date__lte=F("due_date"))),
         late=Count("id", filter=done & Q(completed_at__date__gt=F("due_date"))),
         overdue=Count("id", filter=Q(status=Action.Status.OPEN, due_date__lt=today)),
-        not_due=Count("id", filter=Q(status__in=[Action.Status.OPEN, Action.Status.PROPOSED],
+        not_due=Count("id", filter=Q(status__in=Action.STILL_OPEN,
                                      due_date__gte=today)),
     )
 

@@ -26,6 +26,7 @@ from pydantic import ValidationError as PydanticError
 from pevcoach.audit import services as audit
 from pevcoach.coaching import api as coaching_api
 from pevcoach.coaching import queries
+from pevcoach.coaching.models import Action, Evidence, Goal, Relationship, Session
 from pevcoach.orgunits.queries import sees_subtree
 from pevcoach.sync.models import Conflict, Operation, Tombstone
 
@@ -190,11 +191,11 @@ PULL_LIMIT = 500
 # SYNC_HISTORY_DAYS. Older history stays on the server, read on the pages with network: ten years
 # of a coach's sessions would be megabytes on 2G and on a low-end phone (bench/national.py).
 OPEN_RECORDS = {
-    "relationships": ~Q(status="closed"),
-    "sessions": Q(status__in=["planned", "held"]),
-    "goals": Q(status="active"),
-    "actions": Q(status__in=["open", "proposed"]),
-    "evidence": Q(review="pending"),
+    "relationships": ~Q(status=Relationship.Status.CLOSED),
+    "sessions": Q(status__in=Session.STILL_OPEN),
+    "goals": Q(status=Goal.Status.ACTIVE),
+    "actions": Q(status__in=Action.STILL_OPEN),
+    "evidence": Q(review=Evidence.Review.PENDING),
 }
 # Related rows the output reads (a practice goal's progress counts its actions, a checklist lists its
 # answers): one query each, not one a row.
