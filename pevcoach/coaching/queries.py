@@ -116,8 +116,8 @@ def timeline(relationship, user, *, whole=False, now=None):
     checklists = relationship.checklists.select_related("template")
     if not whole:
         sessions = sessions.filter(Q(scheduled_for__gte=since) | Q(status__in=Session.STILL_OPEN))
-        goals = goals.filter(Q(status=Goal.Status.ACTIVE) | Q(deadline__gte=since.date()))
-        actions = actions.filter(Q(status__in=Action.STILL_OPEN) | Q(due_date__gte=since.date()))
+        goals = goals.filter(Q(status=Goal.Status.ACTIVE) | Q(deadline__gte=timezone.localdate(since)))
+        actions = actions.filter(Q(status__in=Action.STILL_OPEN) | Q(due_date__gte=timezone.localdate(since)))
         feedback = feedback.filter(created_at__gte=since)
         checklists = checklists.filter(created_at__gte=since)
     return {"sessions": sessions, "goals": goals, "actions": actions, "feedback": feedback,

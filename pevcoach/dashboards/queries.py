@@ -294,8 +294,8 @@ def coaching_starts(relationships):
     first_held = Session.objects.filter(relationship=OuterRef("pk"), status__in=HELD).order_by(
         "scheduled_for").values("scheduled_for")[:1]
     starts = {}
-    for unit_id, start in relationships.annotate(start=Subquery(first_held)).filter(
-            start__isnull=False).values_list("org_unit_id", "start").order_by():
-        if unit_id not in starts or start < starts[unit_id]:
+    for unit_id, start in relationships.annotate(start=Subquery(first_held)).values_list(
+            "org_unit_id", "start").order_by():
+        if start is not None and (unit_id not in starts or start < starts[unit_id]):
             starts[unit_id] = start
     return starts

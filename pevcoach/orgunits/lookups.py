@@ -5,7 +5,7 @@ country's 1,500 health centres cost ~30 ms a query before PostgreSQL saw it. `= 
 ids as one array parameter. SQLite has no arrays and no such cost: there it is a plain IN.
 """
 
-from django.db.models import ForeignKey, IntegerField, Lookup
+from django.db.models import ForeignKey, IntegerField, Lookup, UUIDField
 
 
 class AnyOf(Lookup):
@@ -13,17 +13,19 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
-        return [int(value) for value in self.rhs]
+        return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", [*params, self.rhs]
-        if not self.rhs:
+            return f"{lhs} = ANY(%s::{field.db_type(connection)}[])", [*params, values]
+        if not values:
             return "1 = 0", params
-        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*params, *self.rhs]
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
 
 
 def register():
-    IntegerField.register_lookup(AnyOf)  # primary keys (BigAutoField) and plain integers
-    ForeignKey.register_lookup(AnyOf)  # `org_unit_id__any_of`, `org_unit__any_of`
+    for field in (IntegerField, UUIDField, ForeignKey):  # ids of every kind, and the keys that point to them
+        field.register_lookup(AnyOf)

@@ -25,3 +25,15 @@ def test_a_long_list_is_one_parameter_on_postgresql(tree):
         assert "ANY(" in sql and " IN (" not in sql  # one array parameter, not 2,000 placeholders
     else:
         assert " IN (" in sql
+
+
+def test_any_of_takes_uuid_keys_too(cast):
+    from pevcoach.coaching import services
+    from pevcoach.coaching.models import Relationship, Session
+
+    relationship = services.propose_relationship(by=cast["coach"], coach=cast["coach"], coachee=cast["coachee"],
+                                                 aims="Réduire l'abandon", rhythm="Une visite par mois")
+    ids = [relationship.pk, relationship.pk.__class__(int=1)]
+    assert list(Relationship.objects.filter(pk__any_of=ids)) == [relationship]
+    assert list(Relationship.objects.filter(pk__any_of=[str(relationship.pk)])) == [relationship]
+    assert not Session.objects.filter(relationship__any_of=ids).exists()
