@@ -98,12 +98,6 @@ class Figures:
                                   self.cutoffs)
         return {code: value.as_dict() for code, value in computed.items() if codes is None or code in codes}
 
-    def each_month(self, unit_id, months, codes):
-        """{month: {code: value dict}}: what `values(unit_id, [month], codes)` gives for each month, with the
-        populations prorated once a year rather than once a month."""
-        return {month: {code: computed[code].as_dict() for code in codes}
-                for month, computed in self._computed_each_month(unit_id, months, codes)}
-
     def terms_each_month(self, unit_id, months, code):
         """{month: (numerator, denominator)} of one indicator, unrounded: the impact view asks 36,000 of them
         for the country and pools them itself."""
@@ -128,8 +122,10 @@ class Figures:
             yield month, compute_values(specs, inputs, self.cutoffs)
 
     def monthly(self, unit_id, months, code):
-        """One indicator month by month: [value or None], oldest first."""
-        return [self.values(unit_id, [month], [code])[code]["value"] for month in months]
+        """One indicator month by month: [value or None], oldest first: what `values(unit_id, [month], [code])`
+        gives for each month, with the populations prorated once a year rather than once a month."""
+        return [computed[code].as_dict()["value"] for _month, computed in
+                self._computed_each_month(unit_id, months, [code])]
 
 
 def leaves_among(units):

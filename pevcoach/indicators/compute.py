@@ -223,19 +223,27 @@ def _sum_terms(formula, sums):
     return math.fsum(present) if present else None
 
 
+RATE_KINDS = ("coverage", "dropout", "percent")  # 100 × numerator / denominator
+
+
+def _rate_terms(spec, sums, targets):
+    """(numerator, denominator) of a rate; None where the data is missing.
+
+    Coverage: doses over the prorated target population; dropout (A − B) over A; percent: sums over sums."""
+    if spec.kind == "coverage":
+        return _sum_terms(spec.numerator, sums), targets.get(spec.denominator)
+    if spec.kind == "dropout":
+        first, last = (sums.get(term.strip()) for term in spec.numerator.split(" - "))
+        return (None if first is None or last is None else first - last), first
+    return _sum_terms(spec.numerator, sums), _sum_terms(spec.denominator, sums)
+
+
 def _evaluate(spec, inputs, done, cutoffs, kinds):
     sums = inputs.sums
     if spec.code == "DQ_COMPLETE":
         return Value(spec.code, percent(inputs.reporting, inputs.expected), inputs.reporting, inputs.expected)
-    if spec.kind == "coverage":
-        numerator, denominator = _sum_terms(spec.numerator, sums), inputs.targets.get(spec.denominator)
-        return Value(spec.code, percent(numerator, denominator), numerator, denominator)
-    if spec.kind == "dropout":
-        first, last = (sums.get(term.strip()) for term in spec.numerator.split(" - "))
-        numerator = None if first is None or last is None else first - last
-        return Value(spec.code, dropout(first, last), numerator, first)
-    if spec.kind == "percent":
-        numerator, denominator = _sum_terms(spec.numerator, sums), _sum_terms(spec.denominator, sums)
+    if spec.kind in RATE_KINDS:
+        numerator, denominator = _rate_terms(spec, sums, inputs.targets)
         return Value(spec.code, percent(numerator, denominator), numerator, denominator)
     if spec.kind == "count" and (match := _TARGET.fullmatch(spec.numerator)):
         target, given = inputs.targets.get(match[1]), sums.get(match[2])
@@ -265,35 +273,28 @@ def _flag(spec, inputs, done, kinds):
 
 
 def has_monthly_terms(spec):
-    """Whether `monthly_terms` computes this indicator (completeness counts reports, not values)."""
-    return spec.kind in ("coverage", "dropout", "percent") and spec.code != "DQ_COMPLETE"
+    """Whether `monthly_terms` computes this indicator: a rate of summed values (completeness counts
+    reports, not values)."""
+    return spec.kind in RATE_KINDS and spec.code != "DQ_COMPLETE"
 
 
 def monthly_terms(spec, series, populations, months):
-    """{month: (numerator, denominator)} of one coverage, dropout or percent indicator, month by month:
-    `_evaluate`'s arithmetic without an Inputs and a Value per month (the impact view needs 36,000).
+    """{month: (numerator, denominator)} of one rate, month by month: `_rate_terms` without an Inputs
+    and a Value per month (the impact view asks 36,000 of them).
 
     series: {element: {month: value}}; populations: {element: {year: population}}.
     """
-    def summed(formula):
-        terms = [series[t] for t in (t.strip() for t in formula.split("+")) if t in series]
-        return {m: math.fsum(present) for m in months if (present := [t[m] for t in terms if m in t])}
-
     if not has_monthly_terms(spec):
         raise ValueError(f"indicator {spec.code}: no monthly terms")
-    if spec.kind == "coverage":
-        numerators, by_year = summed(spec.numerator), populations.get(spec.denominator, {})
-        return {m: (numerators.get(m), None if (pop := by_year.get(m // 100)) is None else pop / 12)
-                for m in months}
-    if spec.kind == "dropout":
-        first, last = (series.get(term.strip(), {}) for term in spec.numerator.split(" - "))
-        found = {}
-        for m in months:
-            a, b = first.get(m), last.get(m)
-            found[m] = (None if a is None or b is None else float(a) - float(b), None if a is None else float(a))
-        return found
-    numerators, denominators = summed(spec.numerator), summed(spec.denominator)  # a percent
-    return {m: (numerators.get(m), denominators.get(m)) for m in months}
+    targets_of_year, found = {}, {}
+    for month in months:
+        year = month // 100
+        if year not in targets_of_year:  # a month counts 1/12 of its year's population (prorated_target)
+            targets_of_year[year] = {code: by_year[year] / 12 for code, by_year in populations.items()
+                                     if by_year.get(year) is not None}
+        sums = {code: float(by_month[month]) for code, by_month in series.items() if month in by_month}
+        found[month] = _rate_terms(spec, sums, targets_of_year[year])
+    return found
 
 
 def compute_values(specs: Iterable[Spec], inputs: Inputs, cutoffs: Cutoffs = Cutoffs()) -> dict[str, Value]:

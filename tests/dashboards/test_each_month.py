@@ -1,4 +1,5 @@
-"""`Figures.each_month` (the impact view's fast path) gives what `values` gives for each month alone."""
+"""`Figures.monthly` and `terms_each_month` (the sparklines' and the impact view's fast paths) give what
+`values` gives for each month alone."""
 
 import pytest
 
@@ -10,15 +11,15 @@ from tests.indicators.conftest import load, worked_example_rows
 CODES = [i.code for i in catalogue.INDICATORS]
 
 
-def test_each_month_is_each_month_alone(tree):
+def test_monthly_is_each_month_alone(tree):
     load(worked_example_rows() + [("PENTA1", "202412", "K1", 7), ("POP_SURVIVING_INFANTS", "2024", "K1", 200)])
     units = list(OrgUnit.objects.all())
     months = [202411, 202412, 202501, 202502, 202503, 202504]  # two population years, months without data
     figures = queries.load_figures(units, months)
     for unit in units:
-        for codes in (CODES, ["COV_PENTA3"], ["DOR_P1P3", "DQ_COMPLETE"]):
-            assert figures.each_month(unit.pk, months, codes) == {
-                m: figures.values(unit.pk, [m], codes) for m in months}, unit.name
+        for code in CODES:
+            assert figures.monthly(unit.pk, months, code) == [
+                figures.values(unit.pk, [m], [code])[code]["value"] for m in months], (unit.name, code)
 
 
 def test_terms_each_month_are_the_numerators_and_denominators_of_each_month(tree):
