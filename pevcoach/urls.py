@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from pevcoach.accounts.views import admin_login
 from pevcoach.api.api import api
+
+# The admin's own login asks only for the password: /admin/ signs in through ours (with two-step sign-in).
+admin.site.login = admin_login
 
 urlpatterns = [
     path("", include("pevcoach.front.urls")),

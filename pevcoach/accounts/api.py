@@ -3,8 +3,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from pevcoach.accounts import totp
-from pevcoach.accounts.services import issue_api_token
+from pevcoach.accounts.services import check_second_step, issue_api_token
 
 router = Router(tags=["accounts"])
 
@@ -40,7 +39,10 @@ def create_token(request, credentials: Credentials):
     if user is None:
         # A locked-out address gets django-axes' answer instead (429 {"detail"}, see accounts/throttle.py).
         raise HttpError(401, _("Wrong username, phone number or password."))
-    if user.totp_secret and not totp.verify(user.totp_secret, credentials.code):
+    # Two-step sign-in: no code yet, the app asks for it (not a failure); a wrong code counts for the throttle
+    # like a wrong password, so the codes cannot be tried one after another.
+    if user.totp_secret and not (credentials.code and check_second_step(
+            user=user, code=credentials.code, request=request, login=credentials.username)):
         raise HttpError(401, _("Give the code of your authenticator app (two-step sign-in)."))
     return {"token": issue_api_token(user=user, label=request.headers.get("User-Agent", "")[:100])}
 

@@ -11,6 +11,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from pevcoach.audit import services as audit
 from pevcoach.audit.models import AuditEntry
 from pevcoach.coaching import api as schemas
 from pevcoach.coaching.models import RATING_FIELDS, Action, Evidence, Feedback, Goal, Relationship, Session
@@ -50,7 +51,8 @@ def personal_data(person, *, for_self):
                      for e in AuditEntry.objects.filter(actor=person, action__in=["login", "logout"])[:200]],
         "relationships": _rows(schemas.RelationshipOut, relationships),
         "sessions": _rows(schemas.SessionOut, Session.objects.filter(relationship__in=relationships)),
-        "goals": _rows(schemas.GoalOut, Goal.objects.filter(relationship__in=relationships)),
+        "goals": _rows(schemas.GoalOut, Goal.objects.filter(relationship__in=relationships)
+                                                .prefetch_related("actions")),
         "actions": _rows(schemas.ActionOut, Action.objects.filter(relationship__in=relationships)),
         "evidence": _rows(schemas.EvidenceOut, Evidence.objects.filter(action__relationship__in=relationships)),
         "feedback_received": _rows(schemas.FeedbackOut, feedback.filter(
@@ -61,3 +63,13 @@ def personal_data(person, *, for_self):
                              "averages": aggregate_ratings(list(received_ratings.values(*RATING_FIELDS)),
                                                            RATING_FIELDS)},
     }
+
+
+def export_personal_data(person, *, for_self, changes=None):
+    """personal_data(), recorded in the audit trail: every export (page or command) goes through here.
+
+    `for_self` only when the person themself asks (their ratings of coaches are then in full).
+    """
+    data = personal_data(person, for_self=for_self)
+    audit.record(action=audit.Action.EXPORT, obj=person, changes=(changes or {}) | {"for_self": for_self})
+    return data

@@ -96,7 +96,10 @@ class User(AbstractUser):
 
     @property
     def may_use_two_step(self):
-        return self.is_superuser or self.is_manager or self.is_org_admin
+        """Those who oversee a subtree (managers, administrators, superusers)."""
+        from pevcoach.orgunits.queries import sees_subtree  # orgunits depends on accounts: imported here
+
+        return sees_subtree(self)
 
     @property
     def roles(self):

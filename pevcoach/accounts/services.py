@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -202,6 +203,19 @@ def revoke_api_token(*, user, token_id):
 def token_of_disabled_account(raw):
     """True when a bearer token belongs to an account that was disabled: the phone then wipes its copy."""
     return ApiToken.objects.filter(key_hash=hash_token(raw), user__is_active=False).exists()
+
+
+def check_second_step(*, user, code, request, login=None):
+    """The second step of a sign-in (web page or API token): True when `code` is the one of `user`'s app.
+
+    A wrong code is a failed sign-in: the audit trail records it and the login throttle (django-axes)
+    counts it, under the login typed at the first step (`login`, else the username), like a wrong password.
+    """
+    if user is not None and user.is_active and totp.verify(user.totp_secret, code):
+        return True
+    user_login_failed.send(sender=__name__, credentials={"username": login or (user.username if user else "")},
+                           request=request)
+    return False
 
 
 @transaction.atomic

@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin import site as admin_site
+from django.contrib.auth import REDIRECT_FIELD_NAME, update_session_auth_hash
 from django.contrib.auth import login as auth_login
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -32,9 +34,8 @@ from pevcoach.accounts.queries import (
     people_administered_by,
     people_visible_to,
 )
-from pevcoach.audit import services as audit
 from pevcoach.orgunits.models import OrgUnit
-from pevcoach.orgunits.queries import org_units_administered_by
+from pevcoach.orgunits.queries import org_units_administered_by, sees_subtree
 
 
 def _require_admin(user):
@@ -43,7 +44,7 @@ def _require_admin(user):
 
 
 def _require_overseer(user):
-    if not (user.is_superuser or user.is_org_admin or user.is_manager):
+    if not sees_subtree(user):
         raise PermissionDenied
 
 
@@ -66,6 +67,7 @@ class LoginView(auth_views.LoginView):
             return super().form_valid(form)
         # Two-step sign-in: the password was right; the session is opened only with the code.
         self.request.session[TWO_STEP] = {"user": user.pk, "backend": user.backend, "next": self.get_success_url(),
+                                          "login": form.cleaned_data.get("username", ""),
                                           "at": timezone.now().timestamp(), "tries": 0}
         return redirect("accounts:login_code")
 
@@ -83,13 +85,12 @@ def login_code(request):
     form = TwoStepCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = User.objects.filter(pk=pending["user"], is_active=True).first()
-        if user is not None and totp.verify(user.totp_secret, form.cleaned_data["code"]):
+        # A wrong code is a failed sign-in: the audit trail records it and the login throttle counts it.
+        if services.check_second_step(user=user, code=form.cleaned_data["code"], request=request,
+                                      login=pending.get("login")):
             del request.session[TWO_STEP]
             auth_login(request, user, backend=pending["backend"])
             return redirect(pending["next"])
-        # A wrong code is a failed sign-in: the audit trail records it and the login throttle counts it.
-        user_login_failed.send(sender=__name__, credentials={"username": user.username if user else ""},
-                               request=request)
         pending["tries"] += 1
         request.session[TWO_STEP] = pending
         if pending["tries"] >= TWO_STEP_TRIES:
@@ -104,8 +105,8 @@ def login_code(request):
 def two_step(request):
     """Managers and administrators may protect their account with an authenticator app's codes."""
     user = request.user
-    if not user.may_use_two_step:
-        raise PermissionDenied
+    if not user.may_use_two_step and not user.totp_secret:
+        raise PermissionDenied  # turning it on is for managers and administrators; off, for whoever has it on
     form = TwoStepCodeForm(request.POST or None)
     secret = None
     if not user.totp_secret:
@@ -303,11 +304,20 @@ def revoke_token(request, pk):
     return redirect("accounts:profile")
 
 
-def _export_response(request, person):
-    from pevcoach.accounts.export import personal_data
+def admin_login(request, extra_context=None):
+    """The Django admin signs in through our login page (password, then two-step code), never its own."""
+    if request.user.is_authenticated:
+        if admin_site.has_permission(request):
+            return redirect("admin:index")
+        raise PermissionDenied
+    target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+    return redirect_to_login(target, settings.LOGIN_URL)
 
-    data = personal_data(person, for_self=request.user.pk == person.pk)
-    audit.record(action=audit.Action.EXPORT, obj=person)
+
+def _export_response(request, person):
+    from pevcoach.accounts.export import export_personal_data
+
+    data = export_personal_data(person, for_self=request.user.pk == person.pk)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = (
         f'attachment; filename="pevcoach-{person.username}-{timezone.localdate():%Y%m%d}.json"')

@@ -1,6 +1,7 @@
 """A person's data, for a data-protection request: from their profile, or by an admin of their area."""
 
 import json
+import uuid
 
 from pevcoach.audit.models import AuditEntry
 
@@ -56,12 +57,65 @@ def test_no_one_else_may_export_a_person(client, world):
     assert client.get(f"/people/{other.pk}/export/").status_code == 404
 
 
-def test_the_command_exports_a_person_for_the_operator(world, tmp_path):
+def test_the_command_exports_a_person_for_the_operator_without_their_ratings(world, tmp_path):
     from django.core.management import call_command
 
+    coachee = world["places"]["own"]["coachee"]
     out = tmp_path / "person.json"
-    call_command("export_person", world["places"]["own"]["coachee"].username, "--output", str(out))
-    assert json.loads(out.read_text())["profile"]["username"] == world["places"]["own"]["coachee"].username
+    call_command("export_person", coachee.username, "--output", str(out))
+    data = json.loads(out.read_text())
+    assert data["profile"]["username"] == coachee.username
+    assert "RATING-own" not in json.dumps(data) and data["ratings_given"] == 1  # counted only, as for an admin
+    entry = AuditEntry.objects.get(action="export", object_id=str(coachee.pk))
+    assert entry.changes == {"by": "manage.py export_person", "for_self": False}
+
+
+def test_the_command_exports_in_full_for_the_person_themself(world, tmp_path):
+    from django.core.management import call_command
+
+    coachee = world["places"]["own"]["coachee"]
+    out = tmp_path / "person.json"
+    call_command("export_person", coachee.username, "--output", str(out), "--for-self")
+    assert {f["comment"] for f in json.loads(out.read_text())["feedback_given"]} == {"RATING-own"}
+    assert AuditEntry.objects.get(action="export", object_id=str(coachee.pk)).changes["for_self"] is True
+
+
+def test_the_pages_record_whose_copy_it_was(client, world):
+    coachee = world["places"]["own"]["coachee"]
+    client.force_login(coachee)
+    _download(client, "/profile/export/")
+    client.force_login(world["roles"]["dadmin"])
+    _download(client, f"/people/{coachee.pk}/export/")
+    entries = AuditEntry.objects.filter(action="export", object_id=str(coachee.pk)).order_by("pk")
+    assert [(e.actor_id, e.changes) for e in entries] == [
+        (coachee.pk, {"for_self": True}), (world["roles"]["dadmin"].pk, {"for_self": False})]
+
+
+def test_the_goals_are_read_in_a_fixed_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pevcoach.accounts.export import personal_data
+    from pevcoach.coaching.models import Goal
+
+    own = world["places"]["own"]
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            personal_data(own["coachee"], for_self=True)
+        return len(captured)
+
+    def practice_goal(n):  # a copy of the goal: a practice goal's progress reads its actions
+        goal = Goal.objects.get(pk=own["goal"].pk)
+        goal.pk, goal.kind, goal.indicator, goal.latest_value = uuid.uuid4(), Goal.Kind.PRACTICE, "", None
+        goal.statement = f"practice {n}"
+        goal.save(force_insert=True)
+
+    practice_goal(0)
+    before = queries()
+    for n in range(1, 4):
+        practice_goal(n)
+    assert queries() == before  # the actions of every goal (for its progress) in one query
 
 
 def test_evidence_photos_are_served_only_to_those_who_see_the_evidence(client, world):

@@ -94,3 +94,67 @@ def test_wrong_codes_count_as_failed_sign_ins_for_the_throttle(client, protected
     client.post("/login/code/", {"code": "000000"})
     client.post("/login/code/", {"code": "000001"})
     assert recent_failures(manager.username) == 2
+
+
+def _token(client, body, address="10.0.0.1"):
+    return client.post("/api/v1/auth/token", json.dumps(body), content_type="application/json", REMOTE_ADDR=address)
+
+
+def test_wrong_codes_on_the_token_endpoint_lock_like_wrong_passwords(client, protected, monkeypatch):
+    from pevcoach.accounts import throttle
+
+    monkeypatch.setattr(throttle, "sleep", lambda seconds: None)
+    manager, secret = protected
+    body = {"username": manager.username, "password": PASSWORD}
+    assert _token(client, body).status_code == 401  # no code yet: the app asks for it, not a failure
+    assert throttle.recent_failures(manager.username) == 0
+    for _ in range(4):
+        assert _token(client, body | {"code": "000000"}).status_code == 401
+    assert _token(client, body | {"code": "000000"}).status_code == 429  # the fifth wrong code locks
+    assert _token(client, body | {"code": totp.code_at(secret, time.time())}).status_code == 429
+    # The owner, from their own phone, is not locked out.
+    assert _token(client, body | {"code": totp.code_at(secret, time.time())}, "10.0.0.2").status_code == 200
+
+
+def test_wrong_codes_count_under_the_login_typed(client, protected, monkeypatch):
+    from pevcoach.accounts import throttle
+
+    monkeypatch.setattr(throttle, "sleep", lambda seconds: None)
+    manager, _ = protected
+    manager.phone = "+22376998877"
+    manager.save(update_fields=["phone"])
+    body = {"username": "76 99 88 77", "password": PASSWORD, "code": "000000"}
+    for _ in range(5):
+        _token(client, body)
+    assert _token(client, body | {"username": "+22376998877"}).status_code == 429
+
+
+def test_the_admin_signs_in_through_our_login_with_its_two_steps(client, cast):
+    response = client.get("/admin/login/?next=/admin/accounts/user/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/admin/accounts/user/"
+    assert client.get("/admin/login/")["Location"] == "/login/?next=/admin/"
+    assert client.post("/admin/login/", {"username": "x", "password": "y"}).status_code == 302  # never its form
+    client.force_login(cast["coachee"])
+    assert client.get("/admin/login/").status_code == 403  # signed in, not staff: no password form either
+
+
+def test_may_use_two_step_follows_the_rule_of_who_oversees_a_subtree(cast, monkeypatch):
+    from pevcoach.orgunits import queries
+
+    assert cast["district_manager"].may_use_two_step and not cast["coachee"].may_use_two_step
+    monkeypatch.setattr(queries, "sees_subtree", lambda user: user.username == cast["coachee"].username)
+    assert cast["coachee"].may_use_two_step and not cast["district_manager"].may_use_two_step
+
+
+def test_someone_who_lost_the_role_still_turns_it_off(client, protected):
+    manager, secret = protected
+    manager.is_manager = False
+    manager.save(update_fields=["is_manager"])
+    client.force_login(manager)
+    assert client.get("/profile/two-step/").status_code == 200
+    response = client.post("/profile/two-step/", {"code": totp.code_at(secret, time.time())})
+    assert response.status_code == 302
+    manager.refresh_from_db()
+    assert manager.totp_secret == ""
+    assert client.get("/profile/two-step/").status_code == 403  # and cannot turn it on again

@@ -3,9 +3,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pevcoach.accounts.export import personal_data
+from pevcoach.accounts.export import export_personal_data
 from pevcoach.accounts.models import User
-from pevcoach.audit import services as audit
 
 
 class Command(BaseCommand):
@@ -14,13 +13,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--output", help="File to write (default: standard output).")
+        parser.add_argument("--for-self", action="store_true",
+                            help="The person asks for their own data: include their own ratings of coaches in "
+                                 "full (otherwise only counted, as for anyone else).")
 
-    def handle(self, *args, username, output=None, **options):
+    def handle(self, *args, username, output=None, for_self=False, **options):
         person = User.objects.filter(username__iexact=username).first()
         if person is None:
             raise CommandError(f"No account named {username}.")
-        data = personal_data(person, for_self=True)
-        audit.record(action=audit.Action.EXPORT, obj=person, changes={"by": "manage.py export_person"})
+        data = export_personal_data(person, for_self=for_self, changes={"by": "manage.py export_person"})
         text = json.dumps(data, ensure_ascii=False, indent=1)
         if output:
             with open(output, "w", encoding="utf-8") as handle:
