@@ -57,37 +57,22 @@ def _values_between(org_unit, first, last):
     return {row["indicator"]: row["value"] for row in values}
 
 
-def refresh_goal(goal):
-    """Store the latest value of an indicator goal and the period it comes from."""
-    from pevcoach.indicators.queries import indicator_values, latest_period_with_data
-
-    if goal.kind != "indicator" or not goal.indicator:
-        return goal
-    last = latest_period_with_data(goal.org_unit)
-    if last is None:
-        return goal
-    rows = indicator_values(goal.org_unit, last, [goal.indicator])
-    value = rows[0]["value"] if rows else None
-    if value is not None:
-        goal.latest_value, goal.latest_period = Decimal(str(round(value, 2))), last
-        goal.save(update_fields=["latest_value", "latest_period"])
-    return goal
-
-
 def refresh_goals(goals):
-    """`refresh_goal` for many goals: a few queries per distinct latest month (nearly always one), not per goal.
+    """Store the latest value of indicator goals and the month it comes from (their unit's latest month
+    with doses): a few queries per distinct latest month (nearly always one), not per goal.
 
     One goal at a time cost five queries each: half a minute after a national import with 2,000
     active goals (bench/national.py). The figures come from the dashboards' batched reader, which
     computes exactly what `indicator_values` does (tests/dashboards/test_figures.py).
     """
-    from pevcoach.dashboards.queries import leaves_among, load_figures
+    from pevcoach.dashboards.queries import load_figures
     from pevcoach.indicators.queries import latest_periods_with_data
+    from pevcoach.orgunits.queries import leaves_among
 
     goals = [g for g in goals if g.kind == "indicator" and g.indicator and catalogue.get(g.indicator)]
     units = list({g.org_unit_id: g.org_unit for g in goals}.values())
-    latest = latest_periods_with_data(units)
     leaves = leaves_among(units)
+    latest = latest_periods_with_data(units, leaves)
     by_month = {}
     for unit in units:
         if unit.pk in latest:
@@ -105,22 +90,10 @@ def refresh_goals(goals):
             if (goal.latest_value, goal.latest_period) != (value, period):
                 goal.latest_value, goal.latest_period = value, period
                 changed.append(goal)
-    _store_latest(changed)
+    from pevcoach.coaching.services import store_goal_progress
+
+    store_goal_progress(changed)
     return changed
-
-
-def _store_latest(goals):
-    """One plain UPDATE per goal, sent together: bulk_update's CASE expressions took 1.5 s for 2,000 goals."""
-    from django.db import connection
-
-    from pevcoach.coaching.models import Goal
-
-    value, period, pk = (Goal._meta.get_field(name) for name in ("latest_value", "latest_period", "id"))
-    rows = [(value.get_db_prep_save(g.latest_value, connection), period.get_db_prep_save(g.latest_period, connection),
-             pk.get_db_prep_value(g.pk, connection)) for g in goals]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {Goal._meta.db_table} SET latest_value = %s, latest_period = %s "  # noqa: S608
-                           "WHERE id = %s", rows)
 
 
 def refresh_goals_after_import(log=None):

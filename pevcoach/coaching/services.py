@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -284,13 +284,35 @@ def set_goal(*, by, relationship, session=None, id=None, **fields):
     if id:
         goal.id = id
     _save(goal, creating=True)
-    from pevcoach.coaching.indicator_link import refresh_goal
+    from pevcoach.coaching.indicator_link import refresh_goals
 
-    refresh_goal(goal)
+    refresh_goals([goal])
     return goal
 
 
 @transaction.atomic
+def store_goal_progress(goals):
+    """Save the latest value and month that `refresh_goals` set on these goals.
+
+    Progress is read from the figures, not an edit: the version stays (a phone's pending edit of the
+    goal is no conflict), but updated_at moves so the phones' next pull brings the new progress.
+    One plain UPDATE per goal, sent together: bulk_update's CASE expressions took 1.5 s for 2,000 goals.
+    """
+    if not goals:
+        return
+    now = timezone.now()
+    fields = [Goal._meta.get_field(name) for name in ("latest_value", "latest_period", "updated_at")]
+    key = Goal._meta.pk
+    rows = [[field.get_db_prep_save(value, connection) for field, value in
+             zip(fields, (goal.latest_value, goal.latest_period, now), strict=True)]
+            + [key.get_db_prep_value(goal.pk, connection)] for goal in goals]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {Goal._meta.db_table} SET latest_value = %s, latest_period = %s, "  # noqa: S608
+                           "updated_at = %s WHERE id = %s", rows)
+    for goal in goals:
+        goal.updated_at = now
+
+
 def update_goal(*, by, goal, **fields):
     _require_party(by, goal.relationship)
     status = fields.pop("status", None)

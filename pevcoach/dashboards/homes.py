@@ -20,9 +20,10 @@ from pevcoach.coaching.queries import (
     sessions_visible_to,
 )
 from pevcoach.dashboards import charts, need
-from pevcoach.dashboards.queries import HELD, latest_month, leaves_among, load_figures, window
+from pevcoach.dashboards.queries import HELD, latest_month, load_figures, window
 from pevcoach.indicators import catalogue
 from pevcoach.indicators.compute import add_months
+from pevcoach.orgunits.queries import leaves_among
 
 KEY_CODES = ["COV_PENTA1", "COV_PENTA3", "COV_RR1", "DOR_P1P3", "ZD_EST"]
 WATCHED = ["COV_PENTA1", "COV_PENTA3", "COV_RR1", "DOR_P1P3"]  # worsening ones raise a coachee's need

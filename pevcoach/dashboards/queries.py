@@ -31,6 +31,7 @@ from pevcoach.indicators.compute import (
 )
 from pevcoach.indicators.models import ElementKind, MonthlyReporting, MonthlyTotal, MonthlyValue, YearlyTotal
 from pevcoach.orgunits.models import Level, OrgUnit
+from pevcoach.orgunits.queries import leaves_among
 
 HELD = [Session.Status.HELD, Session.Status.COMPLETED]
 _TERM = str.maketrans("+-()", "    ")
@@ -126,14 +127,6 @@ class Figures:
         gives for each month, with the populations prorated once a year rather than once a month."""
         return [computed[code].as_dict()["value"] for _month, computed in
                 self._computed_each_month(unit_id, months, [code])]
-
-
-def leaves_among(units):
-    """Ids of the given units that have no unit below them (one query)."""
-    ids = [u.pk for u in units]
-    parents = set(OrgUnit.objects.filter(parent_id__any_of=ids).values_list("parent_id", flat=True)
-                  .order_by().distinct())
-    return {pk for pk in ids if pk not in parents}
 
 
 def _facility_counts(units):

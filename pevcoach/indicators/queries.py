@@ -39,7 +39,7 @@ from pevcoach.indicators.models import (
     YearlyTotal,
 )
 from pevcoach.orgunits.models import Level, OrgUnit
-from pevcoach.orgunits.queries import org_units_visible_to, sees_subtree
+from pevcoach.orgunits.queries import leaves_among, org_units_visible_to, sees_subtree
 
 OUTLIER_WINDOW = 12
 MAX_SERIES_MONTHS = 120
@@ -190,35 +190,35 @@ def latest_period_with_data(org_unit) -> str | None:
     return None if latest is None else str(latest)
 
 
-def latest_periods_with_data(units) -> dict[int, str]:
+def latest_periods_with_data(units, leaves=None) -> dict[int, str]:
     """{unit id: "YYYYMM"}: `latest_period_with_data` of many units at once, in a few queries whatever
-    their number (units without any dose are left out).
+    their number (units without any dose are left out). `leaves`: `leaves_among(units)`, when known.
 
     Nearly every unit's latest month is among the last twelve of the newest: those are read first,
     through the month index; only units silent for a year have all their months read.
     """
     units = list(units)
-    ids = [u.pk for u in units]
-    parents = set(OrgUnit.objects.filter(parent_id__in=ids).values_list("parent_id", flat=True).order_by().distinct())
+    leaves = leaves_among(units) if leaves is None else leaves
     found = {}
     # Element ids rather than a join: MAX(month) then reads the month index backwards and stops early.
     dose_ids = list(DataElement.objects.filter(kind=ElementKind.DOSES).values_list("id", flat=True))
-    for table, chosen in ((MonthlyTotal, [i for i in ids if i in parents]),
-                          (MonthlyValue, [i for i in ids if i not in parents])):
+    for table, chosen in ((MonthlyTotal, [u.pk for u in units if u.pk not in leaves]),
+                          (MonthlyValue, [u.pk for u in units if u.pk in leaves])):
         if not chosen:
             continue
-        doses = table.objects.filter(org_unit_id__in=chosen, data_element_id__in=dose_ids)
+        doses = table.objects.filter(org_unit_id__any_of=chosen, data_element_id__in=dose_ids)
         newest = doses.aggregate(latest=Max("month"))["latest"]
         if newest is None:
             continue
-        for rows in (doses.filter(month__gte=add_months(newest, -11)), None):
-            if rows is None:
-                rows = doses.filter(org_unit_id__in=[i for i in chosen if i not in found])
-            found.update(rows.values("org_unit_id").annotate(latest=Max("month")).order_by().values_list(
-                "org_unit_id", "latest"))
-            if all(i in found for i in chosen):
-                break
+        found.update(_latest_month_of_each(doses.filter(month__gte=add_months(newest, -11))))
+        silent = [pk for pk in chosen if pk not in found]
+        if silent:
+            found.update(_latest_month_of_each(doses.filter(org_unit_id__any_of=silent)))
     return {unit_id: str(month) for unit_id, month in found.items()}
+
+
+def _latest_month_of_each(values):
+    return values.values("org_unit_id").annotate(latest=Max("month")).order_by().values_list("org_unit_id", "latest")
 
 
 def resolve_org_unit(identifier):

@@ -47,3 +47,11 @@ def org_units_administered_by(user):
 
 def can_administer(user, unit):
     return unit is not None and org_units_administered_by(user).filter(pk=unit.pk).exists()
+
+
+def leaves_among(units):
+    """Ids of the given units that have no unit below them (one query)."""
+    ids = [u.pk for u in units]
+    parents = set(OrgUnit.objects.filter(parent_id__any_of=ids).values_list("parent_id", flat=True)
+                  .order_by().distinct())
+    return {pk for pk in ids if pk not in parents}

@@ -2,6 +2,7 @@
 
 import datetime
 import html
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -55,8 +56,9 @@ def test_goal_progress_follows_each_import(cast, relationship, django_capture_on
 
 def test_goals_refresh_together_as_each_would_alone_in_a_fixed_number_of_queries(
         cast, tree, relationship, django_assert_max_num_queries):
-    from pevcoach.coaching.indicator_link import refresh_goal, refresh_goals
+    from pevcoach.coaching.indicator_link import refresh_goals
     from pevcoach.coaching.models import Goal
+    from pevcoach.indicators.queries import indicator_values, latest_period_with_data
     from tests.factories import UserFactory
 
     today = timezone.localdate()
@@ -71,13 +73,34 @@ def test_goals_refresh_together_as_each_would_alone_in_a_fixed_number_of_queries
         goals.append(services.set_goal(by=cast["coach"], relationship=other, **goal_fields(
             indicator="COV_PENTA3", baseline_value=50, target_value=90, problem="red",
             deadline=today + datetime.timedelta(days=120))))
-    alone = {}
+    alone = {}  # each goal's figure as the indicator engine gives it for its unit's latest month
     for goal in goals:
-        refresh_goal(Goal.objects.select_related("org_unit").get(pk=goal.pk))
-        alone[goal.pk] = Goal.objects.values_list("latest_value", "latest_period").get(pk=goal.pk)
+        last = latest_period_with_data(goal.org_unit)
+        value = indicator_values(goal.org_unit, last, [goal.indicator])[0]["value"]
+        alone[goal.pk] = (Decimal(str(round(value, 2))), last)
     Goal.objects.update(latest_value=None, latest_period="")
     with django_assert_max_num_queries(16):  # a few per distinct latest month (here two), not per goal
         refresh_goals(Goal.objects.select_related("org_unit"))
     together = {g.pk: (g.latest_value, g.latest_period) for g in Goal.objects.all()}
     assert together == alone
     assert together[goals[3].pk][1] == "202504" and together[goals[0].pk][1] == "202503"
+
+
+def test_new_figures_move_a_goals_progress_to_the_phones_without_a_new_version(cast, tree, relationship):
+    from pevcoach.coaching.indicator_link import refresh_goals_after_import
+    from pevcoach.coaching.models import Goal
+    from pevcoach.sync import services as sync
+
+    load(worked_example_rows())
+    goal = services.set_goal(by=cast["coach"], relationship=relationship, **goal_fields(
+        indicator="COV_PENTA1", baseline_value=50, target_value=90, problem="red",
+        deadline=timezone.localdate() + datetime.timedelta(days=120)))
+    before = Goal.objects.get(pk=goal.pk)
+    cursor = datetime.datetime.fromisoformat(sync.pull(user=cast["coachee"])["cursor"]) + sync.CURSOR_OVERLAP
+    load([("PENTA1", "202504", "K1", 999)])  # a new month, far better
+    refresh_goals_after_import()
+    after = Goal.objects.get(pk=goal.pk)
+    assert after.latest_period == "202504" and after.latest_value != before.latest_value
+    assert after.version == before.version and after.updated_at > before.updated_at
+    pulled = sync.pull(user=cast["coachee"], since=cursor)["records"]["goals"]
+    assert [row["id"] for row in pulled] == [str(goal.pk)]

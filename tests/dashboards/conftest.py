@@ -95,7 +95,6 @@ def _coaching(r, *, summary, ratings, overdue_text):
     services.schedule_session(by=r.coach, relationship=r, mode=Session.Mode.IN_PERSON,
                               scheduled_for=timezone.now() + datetime.timedelta(days=5))
     achieved = _goal(r, f"Achieved goal of {r.coachee.username}")
-    achieved.refresh_from_db()  # refresh_goal leaves a float in latest_value, which full_clean refuses
     services.update_goal(by=r.coach, goal=achieved, status=Goal.Status.ACHIEVED)
     _goal(r, f"Active goal of {r.coachee.username}")
     practice_goal = _goal(r, f"Practice goal of {r.coachee.username}", kind="practice", indicator="",

@@ -5,6 +5,7 @@ from pevcoach.indicators import catalogue
 from pevcoach.indicators.compute import month_range
 from pevcoach.indicators.queries import indicator_values_between
 from pevcoach.orgunits.models import OrgUnit
+from pevcoach.orgunits.queries import leaves_among
 from tests.indicators.conftest import load, worked_example_rows
 
 CODES = [i.code for i in catalogue.INDICATORS]
@@ -35,7 +36,7 @@ def test_narrowed_reads_give_the_same_values(tree):
 def test_latest_month_and_leaves(tree):
     load(worked_example_rows())
     units = list(OrgUnit.objects.all())
-    leaves = queries.leaves_among(units)
+    leaves = leaves_among(units)
     assert {u.code for u in units if u.pk in leaves} == {"K1", "K2", "B1", "Z1"}
     assert queries.latest_month([tree["region"]]) == 202503
     assert queries.latest_month([tree["K2"], tree["far_district"]]) == 202503
