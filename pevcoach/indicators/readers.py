@@ -129,17 +129,9 @@ FIELDS = ("dataelement", "catoptcombo", "attroptcombo", "period", "orgunit", "va
 
 
 def csv_values(text):
-    try:
-        yield from _csv_values(text)
-    except csv.Error as exc:  # a stray carriage return, a NUL byte…: the file is refused, never a crash
-        raise FileFormatError(_("The CSV file cannot be read (%(error)s).") % {"error": exc}) from None
-
-
-def _csv_values(text):
-    reader = csv.reader(io.StringIO(text, newline=""))
     columns, first = CSV_COLUMNS, True
     positions = [columns.index(name) for name in FIELDS]
-    for line in reader:
+    for number, line in _csv_lines(text):
         if not line or not line[0].strip() and not any(cell.strip() for cell in line):
             continue
         if first:  # a header row is optional: DHIS2 writes one, hand-made extracts often do not
@@ -157,7 +149,7 @@ def _csv_values(text):
             line += [""] * (len(columns) + 1 - len(line))
         element, combo, attribute_combo, period, unit, value, deleted, last_updated = (
             line[i].strip() for i in positions)
-        yield RawValue(reader.line_num, True, element, combo, attribute_combo, period, unit, value,
+        yield RawValue(number, True, element, combo, attribute_combo, period, unit, value,
                        deleted.lower() == "true", last_updated)
 
 
@@ -179,7 +171,8 @@ def read_org_units(data) -> list[dict]:
 
 
 def _csv_lines(text):
-    """(line number, cells) of a CSV text; an unreadable file is refused, never a crash."""
+    """(line number, cells) of a CSV text; an unreadable file (a stray carriage return, a NUL byte…) is
+    refused, never a crash."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         for line in reader:
