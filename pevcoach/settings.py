@@ -237,6 +237,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Backups: Django's JSON with times kept to the microsecond (front/backup_format.py, front/backups.py).
+SERIALIZATION_MODULES = {"pevjson": "pevcoach.front.backup_format"}
 
 # --- Mail -----------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

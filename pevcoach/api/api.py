@@ -4,12 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from pevcoach.accounts.api import router as accounts_router
 from pevcoach.api.auth import BearerToken
+from pevcoach.api.parser import NulCharacterError, NulRefusingParser, nul_message
 from pevcoach.coaching.api import router as coaching_router
 from pevcoach.indicators.api import router as indicators_router
 from pevcoach.notifications.api import router as notifications_router
@@ -58,6 +59,7 @@ api = DocumentedErrorsAPI(
     # Phones use a bearer token; the web app's own pages (offline sync) use the session, with CSRF.
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    parser=NulRefusingParser(),  # refuses a NUL character in a body or a form (400)
 )
 api.add_router("/", accounts_router)
 api.add_router("/org-units", orgunits_router)
@@ -71,6 +73,18 @@ api.add_router("/", notifications_router)
 def django_validation_error(request, exc):
     detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
     return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(NulCharacterError)
+def nul_character(request, exc):
+    return api.create_response(request, {"detail": nul_message()}, status=400)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    if isinstance(exc.__cause__, NulCharacterError):  # django-ninja wraps what the body parser raises
+        return nul_character(request, exc.__cause__)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)

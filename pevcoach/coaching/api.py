@@ -44,6 +44,7 @@ from pevcoach.coaching.queries import (
     relationships_visible_to,
     sessions_visible_to,
 )
+from pevcoach.coaching.views import evidence_photo_response
 
 router = Router(tags=["coaching"])
 
@@ -442,8 +443,8 @@ class EvidenceOut(Schema):
 
     @staticmethod
     def resolve_photo_url(obj):
-        # Served by a page that checks who asks (coaching:evidence_photo), never as a public file.
-        return reverse("coaching:evidence_photo", args=[obj.pk]) if obj.photo else None
+        # Served by an endpoint that checks who asks (bearer token or session), never as a public file.
+        return reverse("api:evidence_photo", args=[obj.pk]) if obj.photo else None
 
 
 class EvidencePatch(Schema):
@@ -482,6 +483,14 @@ def create_evidence(request, payload: EvidenceIn):
 @router.get("/evidence/{uuid:pk}", response=EvidenceOut)
 def get_evidence(request, pk: UUID):
     return get_object_or_404(evidence_visible_to(request.user), pk=pk)
+
+
+@router.get("/evidence/{uuid:pk}/photo", url_name="evidence_photo", openapi_extra={"responses": {200: {
+    "description": "The photo (JPEG, PNG or WebP).",
+    "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}}}})
+def get_evidence_photo(request, pk: UUID):
+    """The evidence's photo, to those who may see the evidence; 404 for others or when it has none."""
+    return evidence_photo_response(request.user, pk)
 
 
 @router.api_operation(["PATCH", "PUT"], "/evidence/{uuid:pk}", response=EvidenceOut)

@@ -444,7 +444,12 @@ def review(request, pk):
 @login_required
 def evidence_photo(request, pk):
     """An evidence photo, to those who see the evidence only (photos are never served as public files)."""
-    evidence = get_object_or_404(evidence_visible_to(request.user).exclude(photo=""), pk=pk)
+    return evidence_photo_response(request.user, pk)
+
+
+def evidence_photo_response(user, pk):
+    """The photo of evidence `pk` if `user` may see that evidence, else 404 (the page and the API serve it)."""
+    evidence = get_object_or_404(evidence_visible_to(user).exclude(photo=""), pk=pk)
     response = FileResponse(evidence.photo.open("rb"), content_type=mimetypes.guess_type(evidence.photo.name)[0]
                             or "image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"

@@ -10,17 +10,13 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core import serializers
 from django.core.management import call_command
 from django.db import connection, transaction
 
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
-FORMAT = "pevjson"  # Django's JSON with times kept to the microsecond (backup_format.py)
+FORMAT = "pevjson"  # Django's JSON with times kept to the microsecond (settings.SERIALIZATION_MODULES)
 DATA = f"data.{FORMAT}"
-
-
-def _register_format():
-    serializers.register_serializer(FORMAT, "pevcoach.front.backup_format")
+DATA_NAMES = [DATA, "data.json"]  # backups made before the pevjson format hold data.json
 MEDIA = "media/"
 
 
@@ -31,7 +27,6 @@ class BackupError(Exception):
 def backup(path):
     """Write the database and the media files to the ZIP file `path`; returns the number of files."""
     path = Path(path)
-    _register_format()
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / DATA
         # One consistent snapshot, even while the app keeps writing (PostgreSQL: repeatable read).
@@ -67,15 +62,15 @@ def restore(path, *, flush=False):
     """Load a backup into this (migrated) database and put its media files back."""
     from pevcoach.accounts.models import User
 
-    _register_format()
     with zipfile.ZipFile(path) as archive:
-        if DATA not in archive.namelist():
+        data = next((name for name in DATA_NAMES if name in archive.namelist()), None)
+        if data is None:
             raise BackupError(f"{path} is not a PEV Coach backup (no {DATA}).")
         if User.objects.exists() and not flush:
             raise BackupError("This database is not empty: restore into a new database, or give --flush.")
         with tempfile.TemporaryDirectory() as tmp:
-            dump = Path(tmp) / DATA
-            dump.write_bytes(archive.read(DATA))
+            dump = Path(tmp) / data  # loaddata reads the format from the extension
+            dump.write_bytes(archive.read(data))
             with transaction.atomic():
                 if flush:
                     call_command("flush", interactive=False, verbosity=0)

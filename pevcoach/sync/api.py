@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from pevcoach.api.parser import has_nul, nul_message
 from pevcoach.sync import services
 from pevcoach.sync.offline_pages import pages_for
 
@@ -61,6 +62,8 @@ def push(request):
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
         raise HttpError(400, _("The body is not valid JSON.")) from None
+    if has_nul(body):
+        raise HttpError(400, nul_message())
     changes = body.get("changes") if isinstance(body, dict) else None
     if not isinstance(changes, list) or len(changes) > 200 or not all(isinstance(c, dict) for c in changes):
         raise HttpError(400, _("Send {\"changes\": [...]} with at most 200 changes."))

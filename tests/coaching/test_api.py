@@ -95,6 +95,20 @@ def test_evidence_photo_as_base64(api, cast, action):
     assert review.json()["review"] == "accepted"
 
 
+def test_evidence_photo_is_served_to_a_bearer_token_and_hidden_from_another_coachee(api, cast, action):
+    raw = photo().read()
+    body = {"id": str(uuid.uuid4()), "action": str(action.pk), "photo_base64": base64.b64encode(raw).decode()}
+    url = api(cast["coachee"], "post", "/evidence", body).json()["photo_url"]
+    assert url == f"/api/v1/evidence/{body['id']}/photo"
+    for person in ("coachee", "coach"):
+        response = api(cast[person], "get", url.removeprefix("/api/v1"))
+        assert response.status_code == 200 and response["Content-Type"].startswith("image/")
+        assert b"".join(response.streaming_content) == raw
+    other = api(cast["sibling"], "get", url.removeprefix("/api/v1"))  # a coachee of another relationship
+    assert other.status_code == 404 and other.json()["detail"]
+    assert api(cast["coachee"], "get", f"/evidence/{uuid.uuid4()}/photo").status_code == 404
+
+
 def test_feedback_and_checklist(api, cast, relationship, template):
     items = [i for s in template.sections.all() for i in s.items.all()]
     body = {"id": str(uuid.uuid4()), "relationship": str(relationship.pk), "template": template.pk,

@@ -51,3 +51,16 @@ def test_read_all(api, cast):
 
 def test_without_a_token_the_api_answers_401(client, db):
     assert client.get("/api/v1/notifications").status_code == 401
+
+
+def test_paging_is_bounded_by_what_the_schema_says(api, cast):
+    made = [message_for(cast["coachee"]) for _ in range(3)]
+    page = api(cast["coachee"], "get", "/notifications?limit=2&offset=1").json()
+    assert len(page) == 2 and {n["id"] for n in page} <= {str(m.pk) for m in made}
+    assert api(cast["coachee"], "get", "/notifications?limit=200").status_code == 200
+    for query in ("limit=201", "limit=0", "offset=-1"):
+        response = api(cast["coachee"], "get", f"/notifications?{query}")
+        assert response.status_code == 422 and response.json()["detail"], query
+    parameters = {p["name"]: p["schema"] for p in api(cast["coachee"], "get", "/openapi.json").json()
+                  ["paths"]["/api/v1/notifications"]["get"]["parameters"]}
+    assert parameters["limit"]["maximum"] == 200

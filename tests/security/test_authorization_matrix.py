@@ -239,6 +239,7 @@ RULES = {
     "POST /api/v1/evidence": Rule(obj="action", post=PARTY,
                                   data=lambda p, w: {"action": str(p["action"].pk), "note": "Seen"}),
     "GET /api/v1/evidence/{pk}": Rule(get=SCOPE, obj="evidence"),
+    "GET /api/v1/evidence/{pk}/photo": Rule(get=SCOPE, obj="evidence"),
     "PATCH /api/v1/evidence/{pk}": Rule(post=PARTY, obj="evidence", method="patch",
                                         data=lambda p, w: {"review": "accepted"}),
     "PUT /api/v1/evidence/{pk}": Rule(post=PARTY, obj="evidence", method="put",

@@ -94,3 +94,19 @@ def test_restore_never_writes_outside_the_media_folder(db, tmp_path, media):
 
     with pytest.raises(BackupError):
         _media_target("media/../../etc/passwd")
+
+
+def test_a_backup_made_before_the_pevjson_format_holding_data_json_restores(world, media, tmp_path):
+    made = tmp_path / "backup.zip"
+    call_command("backup", str(made), stdout=io.StringIO())
+    before = _everything()
+    old = tmp_path / "old-backup.zip"  # the same backup as older versions wrote it: data.json
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(old, "w") as target:
+        for name in source.namelist():
+            target.writestr("data.json" if name == "data.pevjson" else name, source.read(name))
+    assert "data.pevjson" not in zipfile.ZipFile(old).namelist()
+
+    _lose_everything()
+    call_command("restore", str(old), stdout=io.StringIO())
+    assert apps.get_model("coaching", "Session").objects.exists()
+    assert [label for label, rows in _everything().items() if rows != before[label]] == []

@@ -140,6 +140,21 @@ def test_push_endpoint_with_session_needs_csrf_and_answers_413_on_big_batches(cl
     assert big.status_code == 413 and "detail" in big.json()
 
 
+def test_a_batch_over_django_s_upload_limit_answers_413_json_with_a_token(client, cast, relationship):
+    """The phone halves its batch on a 413: a body larger than Django reads must not turn into a 400 page."""
+    from django.conf import settings
+
+    from pevcoach.accounts.services import issue_api_token
+
+    assert settings.SYNC_MAX_BYTES <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # else a batch between them is a 400
+    token = issue_api_token(user=cast["coach"])
+    body = json.dumps({"changes": [session_change(relationship, goal_notes="x" * 5000)]})
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2000, SYNC_MAX_BYTES=1000):
+        big = client.post("/api/v1/sync/push", body, content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert big.status_code == 413 and big["Content-Type"].startswith("application/json") and big.json()["detail"]
+
+
 @pytest.mark.parametrize("body", ["{", "[]", '{"changes": 3}', '{"changes": [1]}'])
 def test_bad_push_bodies_are_400(client, cast, body):
     client.force_login(cast["coach"])
