@@ -87,7 +87,13 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self):
-        return self.get_full_name() or self.username
+        return self.name_of(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_of(first_name, last_name, username):
+        """How a person is named everywhere: the full name, else the username (exports call it with plain
+        values, not models)."""
+        return f"{first_name} {last_name}".strip() or username
 
     def _get_session_auth_hash(self, secret=None):
         # Django's own hash of the password, salted with session_salt once access has been ended.

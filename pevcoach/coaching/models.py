@@ -286,7 +286,12 @@ class Action(Tracked):
         return {"status": self.status, "completion_note": self.completion_note}
 
     def is_overdue(self, today=None):
-        return self.status == self.Status.OPEN and self.due_date < (today or timezone.localdate())
+        return self.overdue(self.status, self.due_date, today or timezone.localdate())
+
+    @staticmethod
+    def overdue(status, due_date, today):
+        """An open action past its due date (exports call it with plain values, not models)."""
+        return status == Action.Status.OPEN and due_date < today
 
 
 class Evidence(Tracked):

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pevcoach.accounts.models import User
 from pevcoach.coaching.models import Action, Session
 from pevcoach.coaching.queries import actions_visible_to as _actions_visible_to
 from pevcoach.coaching.queries import checklists_visible_to, goals_visible_to, sessions_visible_to
@@ -48,12 +49,8 @@ def _party_headers():
     return [_("Health centre"), _("Centre code"), _("Coach"), _("Coachee")]
 
 
-def _person(first, last, username):
-    return f"{first} {last}".strip() or username  # as User.__str__ says it
-
-
 def _party_values(name, code, *people):
-    return [name, code or "", _person(*people[:3]), _person(*people[3:])]
+    return [name, code or "", User.name_of(*people[:3]), User.name_of(*people[3:])]
 
 
 def _labels(choices):
@@ -95,8 +92,8 @@ def actions(user, unit):
 
     def rows():
         for pk, description, due, status, completed_at, *people in found.iterator(chunk_size=2000):
-            yield [str(pk), *_party_values(*people[3:]), description, _person(*people[:3]), due, statuses[status],
-                   completed_at, _on_time(completed_at, due), status == Action.Status.OPEN and due < today]
+            yield [str(pk), *_party_values(*people[3:]), description, User.name_of(*people[:3]), due, statuses[status],
+                   completed_at, _on_time(completed_at, due), Action.overdue(status, due, today)]
 
     return [_("Id"), *_party_headers(), _("Action"), _("Who does it"), _("Due date"), _("Status"),
             _("Completed at"), _("Done on time"), _("Overdue")], rows()
