@@ -323,6 +323,9 @@
     await Promise.all(["outbox", "rejected", "records", "meta"].map(function (store) {
       return tx(store, "readwrite", function (s) { return s.clear(); });
     }));
+    // The service worker stops keeping this person's pages (see sw.js) before the cache goes.
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) worker.postMessage({ type: "forget" });
     if (window.caches) await caches.delete("pages");
   }
 

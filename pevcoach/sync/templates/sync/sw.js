@@ -52,16 +52,28 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// Each sign-out starts a new generation: the pages still being kept for the person who left stop at once.
+// Left running, they would be fetched with the next person's cookies, and an answer that left the server
+// before that sign-in would set the old CSRF cookie again over the new one (the next form then refused).
+let generation = 0;
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
+  if (data.type === "forget") {
+    generation += 1;
+    event.waitUntil(caches.delete(PAGES));
+  }
   if (data.type === "keep-pages") {
-    // Refresh the user's offline pages, a few at a time so a 2G line is not flooded.
+    // Refresh the user's offline pages, one at a time so a 2G line is not flooded.
+    const mine = generation;
     event.waitUntil((async () => {
       const cache = await caches.open(PAGES);
       for (const path of data.pages) {
+        if (generation !== mine) return;
         try {
           const response = await fetch(path, { credentials: "same-origin" });
-          if (response.ok && !response.redirected && response.headers.get("X-Offline") === "keep") {
+          if (response.redirected || generation !== mine) return;  // signed out meanwhile
+          if (response.ok && response.headers.get("X-Offline") === "keep") {
             await cache.put(new URL(path, self.location.origin).href, response);
           }
         } catch (error) { return; }
