@@ -156,6 +156,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# --- Cache ------------------------------------------------------------------
+# Figures worked out once per import (pevcoach/indicators/figures_cache.py). Without CACHE_URL each
+# app server keeps its own in memory; with Redis (redis://127.0.0.1:6379/0) they share them.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pevcoach",
+                      "OPTIONS": {"MAX_ENTRIES": 2000}}}
+if env_str("CACHE_URL", ""):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL"),
+                         "KEY_PREFIX": "pevcoach"}
+
 # A PostgreSQL streaming replica of DATABASE_URL, read by the dashboards (pevcoach/dbrouting.py);
 # tests mirror it onto the default database. Writes and every other read stay on the primary.
 if env_str("DATABASE_REPLICA_URL"):

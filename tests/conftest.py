@@ -15,6 +15,14 @@ from pevcoach.accounts.models import JobTitle
 from tests.factories import PASSWORD, OrgUnitFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no figures worked out by another (figures_cache.py)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db):
     country = OrgUnitFactory(name="Mali", code="MLI")

@@ -8,13 +8,15 @@ import datetime
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from pevcoach.coaching.models import Action, Goal, Session
 from pevcoach.coaching.scoring import MIN_RATINGS_SHOWN
 from pevcoach.dashboards import charts, impact, queries
 from pevcoach.dashboards.homes import PERCENT_KINDS, key_indicators, month_label, red_label
-from pevcoach.indicators import catalogue
+from pevcoach.dashboards.templatetags.dashboards import figure
+from pevcoach.indicators import catalogue, figures_cache
 from pevcoach.indicators.compute import add_months
 from pevcoach.indicators.models import OrgUnitGeometry
 from pevcoach.orgunits.models import Level
@@ -56,7 +58,7 @@ def indicator_table(user, unit, months, *, relationships=None, since=None, until
     """Rows for the unit and each child it has: key indicators over `months`, coached centres, sessions."""
     children = list(org_units_visible_to(user).filter(parent=unit))
     units = [unit, *children]
-    figures = queries.load_figures(units, months, TABLE_CODES)
+    figures = _table_figures(units, months)
     relationships = queries.real_relationships(user, unit) if relationships is None else relationships
     coached = queries.coached_paths(relationships)
     if since is None:
@@ -64,15 +66,25 @@ def indicator_table(user, unit, months, *, relationships=None, since=None, until
     held = queries.sessions_by_centre(relationships, since, until)
     rows = []
     for u in units:
-        values = figures.values(u.pk, months, TABLE_CODES) if months else {}
-        row = {"unit": u, "facilities": figures.facilities.get(u.pk, 0), "coached": None,
-               "n_coached": _under(u.path, coached),
+        facilities, values = figures[u.pk]
+        row = {"unit": u, "facilities": facilities, "coached": None, "n_coached": _under(u.path, coached),
                "sessions": sum(n for path, n in held.items() if path.startswith(u.path))}
-        row.update({code: values.get(code, {}).get("value") for code in TABLE_CODES})
+        row.update({code: values.get(code) for code in TABLE_CODES})
         if row["facilities"]:
             row["coached"] = round(100 * row["n_coached"] / row["facilities"])
         rows.append(row)
     return rows[0], rows[1:]
+
+
+def _table_figures(units, months):
+    """{unit id: (health centres below it, {indicator code: value over `months`})}, once per import."""
+    def work_out():
+        figures = queries.load_figures(units, months, TABLE_CODES)
+        return {u.pk: (figures.facilities.get(u.pk, 0),
+                       {code: v["value"] for code, v in figures.values(u.pk, months, TABLE_CODES).items()}
+                       if months else {}) for u in units}
+
+    return figures_cache.remember("indicator_table", [u.pk for u in units], tuple(months), compute=work_out)
 
 
 def columns():
@@ -183,6 +195,16 @@ def _classes(code, values):
 
 def gap_map(user, unit, code):
     """Facilities of the area at their coordinates, coloured by `code` over the last 12 months."""
+    indicator = catalogue.get(code)
+    # The view lets only those who oversee the whole area in (views._area): the map is the same for
+    # all of them, drawn once per import.
+    drawn = figures_cache.remember("gap_map", unit.pk, code, compute=lambda: _draw_gap_map(user, unit, indicator))
+    return {"unit": unit, "ancestors": ancestors(user, unit), "code": code, "indicator": indicator,
+            "choices": colour_choices(), "percent": indicator.kind in PERCENT_KINDS, **drawn}
+
+
+def _draw_gap_map(user, unit, indicator):
+    code = indicator.code
     facilities = list(org_units_visible_to(user).filter(path__startswith=unit.path, level=Level.FACILITY
                                                          ).order_by("name"))
     last = queries.latest_month([unit])
@@ -190,7 +212,6 @@ def gap_map(user, unit, code):
     figures = queries.load_figures(facilities, months, [code])
     values = {f.pk: figures.values(f.pk, months, [code])[code]["value"] if months else None for f in facilities}
     classes, legend = _classes(code, values)
-    indicator = catalogue.get(code)
     percent = indicator.kind in PERCENT_KINDS
     placed = [f for f in facilities if f.latitude is not None and f.longitude is not None]
     link = _unit_link()
@@ -199,13 +220,14 @@ def gap_map(user, unit, code):
         "geometry", flat=True)) if placed else []
     points = [{"lon": float(f.longitude), "lat": float(f.latitude), "href": link(f.pk),
                "css": classes[f.pk], "label": f"{f.name} : {_value_text(values[f.pk], percent)}"} for f in placed]
+    # The table's 1,500 rows are written here, once, rather than by a template loop on every view.
+    rows = format_html_join("", '<tr><td><span class="key {}"></span><a href="{}">{}</a></td><td>{}</td></tr>',
+                            ((classes[f.pk], link(f.pk), f.name, figure(values[f.pk], percent)) for f in facilities))
     return {
-        "unit": unit, "ancestors": ancestors(user, unit), "code": code, "indicator": indicator,
-        "choices": colour_choices(), "legend": legend, "percent": percent,
+        "legend": [(css, str(label)) for css, label in legend],
         "map": charts.gap_map(points, outlines, title=_("Map of %(area)s: %(indicator)s by health centre") % {
             "area": unit.name, "indicator": indicator.label}),
-        "rows": [{"unit": f, "value": values[f.pk], "css": classes[f.pk], "href": link(f.pk)} for f in facilities],
-        "unplaced": len(facilities) - len(placed),
+        "rows_html": rows, "unplaced": len(facilities) - len(placed),
         "period": f"{month_label(months[0])}–{month_label(last)}" if last else None,
     }
 
@@ -232,21 +254,18 @@ def impact_choices():
 
 def impact_view(user, unit, code, months=24):
     """Coached against not-yet-coached facilities of the area for one indicator (difference in differences)."""
-    facilities = list(org_units_visible_to(user).filter(path__startswith=unit.path, level=Level.FACILITY))
-    last = queries.latest_month([unit])
-    window = queries.window(last, months)
-    figures = queries.load_figures(facilities, window, [code])
+    last, window, terms = figures_cache.remember("impact_terms", unit.pk, code, months,
+                                                 compute=lambda: _terms_each_month(user, unit, code, months))
     starts = queries.coaching_starts(queries.real_relationships(user, unit))
     coached, control = {}, {}
-    for f in facilities:
-        by_month = figures.terms_each_month(f.pk, window, code)
-        if f.pk in starts:
-            start = timezone.localtime(starts[f.pk])
+    for pk, by_month in terms.items():
+        if pk in starts:
+            start = timezone.localtime(starts[pk])
             start_month = start.year * 100 + start.month
             if last and start_month <= last:
-                coached[f.pk] = (start_month, by_month)
+                coached[pk] = (start_month, by_month)
         else:
-            control[f.pk] = by_month
+            control[pk] = by_month
     result = impact.difference_in_differences(coached, control, window)
     indicator = catalogue.get(code)
     coached_line = impact.group_series([b for _s, b in coached.values()], window)
@@ -269,3 +288,13 @@ def impact_view(user, unit, code, months=24):
         "n_in_chart": (len(coached), len(control)),
         "period": f"{labels[0]}–{labels[-1]}" if labels else None,
     }
+
+
+def _terms_each_month(user, unit, code, months):
+    """The last month with data, the window of `months` ending there, and each health centre's
+    (numerator, denominator) of `code` month by month: the figures side of the impact view, once per import."""
+    facilities = list(org_units_visible_to(user).filter(path__startswith=unit.path, level=Level.FACILITY))
+    last = queries.latest_month([unit])
+    window = queries.window(last, months)
+    figures = queries.load_figures(facilities, window, [code])
+    return last, window, {f.pk: figures.terms_each_month(f.pk, window, code) for f in facilities}

@@ -21,7 +21,7 @@ from pevcoach.coaching.queries import (
 )
 from pevcoach.dashboards import charts, need
 from pevcoach.dashboards.queries import HELD, latest_month, load_figures, window
-from pevcoach.indicators import catalogue
+from pevcoach.indicators import catalogue, figures_cache
 from pevcoach.indicators.compute import add_months
 from pevcoach.orgunits.queries import leaves_among
 
@@ -46,7 +46,12 @@ def month_label(month):
 
 
 def key_indicators(unit):
-    """The centre's key indicators over the last 12 months with data, each with its monthly sparkline."""
+    """The centre's key indicators over the last 12 months with data, each with its monthly sparkline
+    (worked out once per import: figures_cache.py)."""
+    return figures_cache.remember("key_indicators", unit.pk, compute=lambda: _key_indicators(unit))
+
+
+def _key_indicators(unit):
     leaves = leaves_among([unit])
     last = latest_month([unit], leaves)
     if last is None:
@@ -65,7 +70,7 @@ def key_indicators(unit):
             "indicator": indicator.label, "first": month_label(months[0]), "last": month_label(last)}
         if known:
             title += " : " + _("from %(start)s to %(end)s") % {"start": round(known[0]), "end": round(known[-1])}
-        rows.append({"code": code, "label": indicator.label, "value": value, "monthly": monthly,
+        rows.append({"code": code, "label": str(indicator.label), "value": value, "monthly": monthly,
                      "percent": indicator.kind in PERCENT_KINDS, "good": indicator.meets_threshold(value),
                      "spark": charts.sparkline(monthly, title=title)})
     red = year["RED_CAT"]["value"]
@@ -99,7 +104,12 @@ def coachee_home(user):
 # --- The coach's home -------------------------------------------------------------------------------
 
 def _indicator_facts(units):
-    """{unit id: ([(label, before, after)] worsening, [flag labels], RED category)} over the last 2 quarters."""
+    """{unit id: ([(label, before, after)] worsening, [flag labels], RED category)} over the last 2 quarters,
+    worked out once per import."""
+    return figures_cache.remember("coach_facts", sorted(u.pk for u in units), compute=lambda: _work_out_facts(units))
+
+
+def _work_out_facts(units):
     leaves = leaves_among(units)
     last = latest_month(units, leaves)
     if last is None:
@@ -110,7 +120,7 @@ def _indicator_facts(units):
     facts = {}
     for unit in units:
         now, then = figures.values(unit.pk, recent, codes), figures.values(unit.pk, earlier, WATCHED)
-        worse = [(catalogue.get(code).label, then[code]["value"], now[code]["value"]) for code in WATCHED
+        worse = [(str(catalogue.get(code).label), then[code]["value"], now[code]["value"]) for code in WATCHED
                  if need.worsened(catalogue.get(code).direction, then[code]["value"], now[code]["value"])]
         flags = [str(catalogue.get(code).label) for code in FLAGS if now[code]["value"]]
         facts[unit.pk] = (worse, flags, now["RED_CAT"]["value"])

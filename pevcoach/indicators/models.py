@@ -6,6 +6,8 @@ unit of the tree, the way DHIS2's analytics tables are, and refreshed by the imp
 right after each import: dashboards and the API read only the totals.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
@@ -252,3 +254,19 @@ class ImportLog(models.Model):
     @property
     def succeeded(self):
         return self.status == ImportStatus.SUCCESS
+
+
+class FiguresVersion(models.Model):
+    """One row whose stamp changes, in the same transaction, with every write that changes a figure:
+    values and totals (totals.py), the tree of units and their outlines (signals in apps.py).
+    Figures worked out once are cached under this stamp (figures_cache.py). A random stamp rather
+    than a counter: a database restored from a backup comes back with the stamp of its own data,
+    and no later change can ever reuse a stamp that cached figures of other data."""
+
+    stamp = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("figures version")
+
+    def __str__(self):
+        return str(self.stamp)

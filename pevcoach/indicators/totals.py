@@ -13,6 +13,7 @@ built in Python from `OrgUnit.path`, joins the raw values to every unit above th
 
 from django.db import connection
 
+from pevcoach.indicators import figures_cache
 from pevcoach.indicators.compute import effective_populations
 from pevcoach.indicators.models import (
     DataElement,
@@ -59,6 +60,7 @@ def refresh_monthly(*, months, unit_ids=None):
     months = sorted(set(months))
     if not months:
         return
+    figures_cache.bump()
     units = _units()
     ancestors = _ancestors_of(units, unit_ids)
     parents = {parent for _uid, parent, _path, _level in units if parent is not None}
@@ -101,6 +103,7 @@ def refresh_yearly(*, years):
     years = sorted(set(years))
     if not years:
         return
+    figures_cache.bump()
     units = [(uid, parent, len(_ids(path))) for uid, parent, path, _level in _units()]
     own = {}
     for unit_id, element_id, year, value in YearlyValue.objects.filter(year__in=years).values_list(
