@@ -19,7 +19,7 @@ from pevcoach.dashboards.templatetags.dashboards import figure
 from pevcoach.indicators import catalogue, figures_cache
 from pevcoach.indicators.compute import add_months
 from pevcoach.indicators.models import OrgUnitGeometry
-from pevcoach.orgunits.models import Level
+from pevcoach.orgunits.models import Level, OrgUnit
 from pevcoach.orgunits.queries import org_units_visible_to
 
 TABLE_CODES = ["COV_PENTA1", "COV_PENTA3", "COV_RR1", "DOR_P1P3", "ZD_EST", "RED_CAT", "DQ_COMPLETE"]
@@ -84,7 +84,7 @@ def _table_figures(units, months):
                        {code: v["value"] for code, v in figures.values(u.pk, months, TABLE_CODES).items()}
                        if months else {}) for u in units}
 
-    return figures_cache.remember("indicator_table", [u.pk for u in units], tuple(months), compute=work_out)
+    return figures_cache.remember("indicator_table", sorted(u.pk for u in units), tuple(months), compute=work_out)
 
 
 def columns():
@@ -196,17 +196,16 @@ def _classes(code, values):
 def gap_map(user, unit, code):
     """Facilities of the area at their coordinates, coloured by `code` over the last 12 months."""
     indicator = catalogue.get(code)
-    # The view lets only those who oversee the whole area in (views._area): the map is the same for
-    # all of them, drawn once per import.
-    drawn = figures_cache.remember("gap_map", unit.pk, code, compute=lambda: _draw_gap_map(user, unit, indicator))
+    drawn = figures_cache.remember("gap_map", unit.pk, code, compute=lambda: _draw_gap_map(unit, indicator))
     return {"unit": unit, "ancestors": ancestors(user, unit), "code": code, "indicator": indicator,
             "choices": colour_choices(), "percent": indicator.kind in PERCENT_KINDS, **drawn}
 
 
-def _draw_gap_map(user, unit, indicator):
+def _draw_gap_map(unit, indicator):
+    # Every centre of the area: only those who oversee the whole area open its map (views._area), so
+    # the map is the same for all of them and is drawn once per import.
     code = indicator.code
-    facilities = list(org_units_visible_to(user).filter(path__startswith=unit.path, level=Level.FACILITY
-                                                         ).order_by("name"))
+    facilities = list(OrgUnit.objects.filter(path__startswith=unit.path, level=Level.FACILITY).order_by("name"))
     last = queries.latest_month([unit])
     months = queries.window(last, 12)
     figures = queries.load_figures(facilities, months, [code])
@@ -255,7 +254,7 @@ def impact_choices():
 def impact_view(user, unit, code, months=24):
     """Coached against not-yet-coached facilities of the area for one indicator (difference in differences)."""
     last, window, terms = figures_cache.remember("impact_terms", unit.pk, code, months,
-                                                 compute=lambda: _terms_each_month(user, unit, code, months))
+                                                 compute=lambda: _terms_each_month(unit, code, months))
     starts = queries.coaching_starts(queries.real_relationships(user, unit))
     coached, control = {}, {}
     for pk, by_month in terms.items():
@@ -290,11 +289,33 @@ def impact_view(user, unit, code, months=24):
     }
 
 
-def _terms_each_month(user, unit, code, months):
+def _terms_each_month(unit, code, months):
     """The last month with data, the window of `months` ending there, and each health centre's
-    (numerator, denominator) of `code` month by month: the figures side of the impact view, once per import."""
-    facilities = list(org_units_visible_to(user).filter(path__startswith=unit.path, level=Level.FACILITY))
+    (numerator, denominator) of `code` month by month: the figures side of the impact view, once per import.
+    Every centre of the area, as for the map."""
+    facilities = list(OrgUnit.objects.filter(path__startswith=unit.path, level=Level.FACILITY))
     last = queries.latest_month([unit])
     window = queries.window(last, months)
     figures = queries.load_figures(facilities, window, [code])
     return last, window, {f.pk: figures.terms_each_month(f.pk, window, code) for f in facilities}
+
+
+# --- Ready before anyone asks ----------------------------------------------------------------------
+
+def work_out_figures(levels=(Level.COUNTRY, Level.REGION)):
+    """Work out the figures of the country's and regions' pages as first opened (dashboard table, gap map
+    by RED category, impact on Penta 3), in each language, so that nobody waits for them after an import.
+    Worth it only with a cache the app servers share (CACHE_URL): see dashboards/tasks.py."""
+    from django.conf import settings
+    from django.utils import translation
+
+    for unit in OrgUnit.objects.filter(level__in=levels):
+        children = list(OrgUnit.objects.filter(parent=unit))
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                months = queries.window(queries.latest_month([unit]), 12)
+                _table_figures([unit, *children], months)
+                figures_cache.remember("gap_map", unit.pk, "RED_CAT",
+                                       compute=lambda u=unit: _draw_gap_map(u, catalogue.get("RED_CAT")))
+                figures_cache.remember("impact_terms", unit.pk, "COV_PENTA3", 24,
+                                       compute=lambda u=unit: _terms_each_month(u, "COV_PENTA3", 24))

@@ -125,3 +125,44 @@ def test_the_impact_view_counts_coaching_started_after_its_figures_were_cached(w
     newcomer = UserFactory(username="k2coachee", org_unit=world["K2"], roles=["coachee"])
     held_session(_relationship(world["coach"], newcomer), days_ago=60)
     assert areas.impact_view(user, district, "COV_PENTA3")["n_in_chart"] == (2, 0)
+
+
+@pytest.mark.skipif(not _redis_is_up(), reason="no Redis server on 127.0.0.1:6379")
+def test_a_worker_works_national_figures_out_after_an_import_when_the_cache_is_shared(world):
+    from django.conf import settings
+
+    from pevcoach.dashboards.tasks import after_import
+    from pevcoach.indicators.services import after_import_hooks
+
+    assert after_import in after_import_hooks
+    redis = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                         "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+    def not_again():
+        raise AssertionError("worked out again")
+
+    with override_settings(CACHES=redis, TASKS=immediate):
+        after_import()
+        for unit in (world["country"], world["region"], world["far_region"]):
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    figures_cache.remember("gap_map", unit.pk, "RED_CAT", compute=not_again)
+                    figures_cache.remember("impact_terms", unit.pk, "COV_PENTA3", 24, compute=not_again)
+        with CaptureQueriesContext(connection) as reads:
+            areas.gap_map(world["region_manager"], world["region"], "RED_CAT")
+        assert len(reads) <= 3  # the stamp and the breadcrumbs: nothing of the figures
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+def test_with_each_server_its_own_memory_no_worker_is_asked(world):
+    from django_tasks import default_task_backend
+
+    from pevcoach.dashboards.tasks import after_import
+
+    immediate = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with override_settings(TASKS=immediate):
+        after_import()
+        assert default_task_backend.results == []
