@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from django.db.models import Max, Q
 
-from pevcoach.indicators import catalogue
+from pevcoach.indicators import catalogue, figures_cache
 from pevcoach.indicators.compute import (
     Inputs,
     PeriodError,
@@ -145,6 +145,11 @@ def indicator_values_between(org_unit, first_month: str, last_month: str, codes:
 
 def _values_for_months(org_unit, months, codes):
     codes = _codes(codes)
+    return figures_cache.remember("values", org_unit.pk, tuple(months), tuple(codes),
+                                  compute=lambda: _work_out_values(org_unit, months, codes))
+
+
+def _work_out_values(org_unit, months, codes):
     with_outliers = "DQ_OUTLIER" in codes
     cutoffs = catalogue.cutoffs()
     window = month_range(months[-1], len(months) + OUTLIER_WINDOW) if with_outliers else months
@@ -167,6 +172,11 @@ def indicator_series(org_unit, code: str, last_month: str, months: int) -> list[
     if not 1 <= int(months) <= MAX_SERIES_MONTHS:
         raise ValueError(f"months must be between 1 and {MAX_SERIES_MONTHS}")
     chart = month_range(parse_month(last_month), int(months))
+    return figures_cache.remember("series", org_unit.pk, code, tuple(chart),
+                                  compute=lambda: _work_out_series(org_unit, code, chart))
+
+
+def _work_out_series(org_unit, code, chart):
     with_outliers = code == "DQ_OUTLIER"
     cutoffs = catalogue.cutoffs()
     window = [add_months(chart[0], -OUTLIER_WINDOW + i) for i in range(OUTLIER_WINDOW)] + chart if with_outliers \

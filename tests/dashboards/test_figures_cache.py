@@ -166,3 +166,17 @@ def test_with_each_server_its_own_memory_no_worker_is_asked(world):
     with override_settings(TASKS=immediate):
         after_import()
         assert default_task_backend.results == []
+
+
+def test_the_api_figures_follow_each_import(world):
+    from pevcoach.indicators.queries import indicator_values
+
+    month = str(data_months()[-1])
+
+    def penta1():
+        return indicator_values(world["K1"], month, ["COV_PENTA1"])[0]["value"]
+
+    assert penta1() == pytest.approx(75)  # 30 doses for 480 / 12 infants
+    assert penta1() == pytest.approx(75)  # from the cache
+    load([("PENTA1", month, "K1", 77)])
+    assert penta1() == pytest.approx(192.5)
