@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/cluster.py                      # the synthetic country of bench/national.py
     .venv/bin/python bench/cluster.py --requests 600 --concurrency 16
+    .venv/bin/python bench/cluster.py --cache-url redis://127.0.0.1:6379/0   # app servers share figures
 
 Starts the deployment of deploy/nginx.conf on this machine: two gunicorn instances (DEBUG off, the
 production settings) on the PostgreSQL database of bench/national.py (`pevnational`, which must hold
@@ -41,6 +42,8 @@ def _arguments():
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app server")
     parser.add_argument("--warmup", type=int, default=60, help="requests sent first and not counted (cold workers)")
+    parser.add_argument("--cache-url", default="",
+                        help="the app servers' CACHE_URL, e.g. redis://127.0.0.1:6379/0 (default: their own memory)")
     return parser.parse_args()
 
 
@@ -206,7 +209,8 @@ def main():
     url = args.url or f"postgres://postgres@127.0.0.1:5432/{args.database}"
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-cluster-only", "DEBUG": "False",
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "False", "SECURE_COOKIES": "False",
-           "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "pevcoach.settings", "PYTHONPATH": str(ROOT)}
+           "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "pevcoach.settings", "PYTHONPATH": str(ROOT),
+           "CACHE_URL": args.cache_url}
     cast = prepare(env)
     with Cluster(args, env) as cluster:
         base = f"http://127.0.0.1:{cluster.port}"
