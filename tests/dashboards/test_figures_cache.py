@@ -180,3 +180,21 @@ def test_the_api_figures_follow_each_import(world):
     assert penta1() == pytest.approx(75)  # from the cache
     load([("PENTA1", month, "K1", 77)])
     assert penta1() == pytest.approx(192.5)
+
+
+def _main(response):
+    html = response.content.decode()
+    return html[html.index("<main>"):html.index("</main>")]  # the footer's forms carry a new CSRF token each time
+
+
+def test_pages_drawn_from_the_cache_keep_their_charts_as_markup(world, login_en):
+    update_org_unit(world["K1"], latitude="10.55", longitude="-5.76")
+    map_url = f"/dashboards/u/{world['district'].pk}/map/"
+    manager = login_en(world["district_manager"])
+    first = _main(manager.get(map_url))
+    again = _main(manager.get(map_url))  # the drawing and the table now come from the cache
+    assert again == first
+    assert '<svg class="map"' in again and "&lt;svg" not in again and "&lt;tr&gt;" not in again
+    coachee = login_en(world["coachee"])
+    first, again = _main(coachee.get("/")), _main(coachee.get("/"))
+    assert again == first and "<svg" in again and "&lt;svg" not in again
