@@ -26,6 +26,8 @@ TABLE_CODES = ["COV_PENTA1", "COV_PENTA3", "COV_RR1", "DOR_P1P3", "ZD_EST", "RED
 SORT_KEYS = ["name", *TABLE_CODES, "coached", "sessions"]
 MODES = [(Session.Mode.IN_PERSON, "m1"), (Session.Mode.PHONE, "m2"), (Session.Mode.VIDEO, "m3")]
 IMPACT_KINDS = ("coverage", "dropout", "percent")
+MAP_COLOUR = "RED_CAT"  # what the gap map is coloured by until one chooses
+IMPACT_INDICATOR, IMPACT_MONTHS = "COV_PENTA3", 24  # what the impact view compares until one chooses
 
 
 def _month_start(month):
@@ -196,9 +198,12 @@ def _classes(code, values):
 def gap_map(user, unit, code):
     """Facilities of the area at their coordinates, coloured by `code` over the last 12 months."""
     indicator = catalogue.get(code)
-    drawn = figures_cache.remember("gap_map", unit.pk, code, compute=lambda: _draw_gap_map(unit, indicator))
     return {"unit": unit, "ancestors": ancestors(user, unit), "code": code, "indicator": indicator,
-            "choices": colour_choices(), "percent": indicator.kind in PERCENT_KINDS, **drawn}
+            "choices": colour_choices(), "percent": indicator.kind in PERCENT_KINDS, **_drawn_gap_map(unit, indicator)}
+
+
+def _drawn_gap_map(unit, indicator):
+    return figures_cache.remember("gap_map", unit.pk, indicator.code, compute=lambda: _draw_gap_map(unit, indicator))
 
 
 def _draw_gap_map(unit, indicator):
@@ -251,10 +256,9 @@ def impact_choices():
     return [(i.code, i.label) for i in catalogue.all_indicators() if i.kind in IMPACT_KINDS]
 
 
-def impact_view(user, unit, code, months=24):
+def impact_view(user, unit, code, months=IMPACT_MONTHS):
     """Coached against not-yet-coached facilities of the area for one indicator (difference in differences)."""
-    last, window, terms = figures_cache.remember("impact_terms", unit.pk, code, months,
-                                                 compute=lambda: _terms_each_month(unit, code, months))
+    last, window, terms = _impact_terms(unit, code, months)
     starts = queries.coaching_starts(queries.real_relationships(user, unit))
     coached, control = {}, {}
     for pk, by_month in terms.items():
@@ -289,6 +293,11 @@ def impact_view(user, unit, code, months=24):
     }
 
 
+def _impact_terms(unit, code, months):
+    return figures_cache.remember("impact_terms", unit.pk, code, months,
+                                  compute=lambda: _terms_each_month(unit, code, months))
+
+
 def _terms_each_month(unit, code, months):
     """The last month with data, the window of `months` ending there, and each health centre's
     (numerator, denominator) of `code` month by month: the figures side of the impact view, once per import.
@@ -309,13 +318,12 @@ def work_out_figures(levels=(Level.COUNTRY, Level.REGION)):
     from django.conf import settings
     from django.utils import translation
 
+    colour = catalogue.get(MAP_COLOUR)
     for unit in OrgUnit.objects.filter(level__in=levels):
-        children = list(OrgUnit.objects.filter(parent=unit))
+        units = [unit, *OrgUnit.objects.filter(parent=unit)]
+        months = queries.window(queries.latest_month([unit]), 12)
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
-                months = queries.window(queries.latest_month([unit]), 12)
-                _table_figures([unit, *children], months)
-                figures_cache.remember("gap_map", unit.pk, "RED_CAT",
-                                       compute=lambda u=unit: _draw_gap_map(u, catalogue.get("RED_CAT")))
-                figures_cache.remember("impact_terms", unit.pk, "COV_PENTA3", 24,
-                                       compute=lambda u=unit: _terms_each_month(u, "COV_PENTA3", 24))
+                _table_figures(units, months)
+                _drawn_gap_map(unit, colour)
+                _impact_terms(unit, IMPACT_INDICATOR, IMPACT_MONTHS)

@@ -1,7 +1,8 @@
 """Tasks for django-tasks, run by `manage.py db_worker`."""
 
-from django.conf import settings
 from django_tasks import task
+
+from pevcoach.indicators import figures_cache
 
 
 @task()
@@ -15,5 +16,5 @@ def work_out_figures():
 def after_import(log=None):
     """After each import, have a worker work the national figures out — when the app servers share a cache
     (CACHE_URL): with each server's own memory, what a worker works out would serve nobody."""
-    if "locmem" not in settings.CACHES["default"]["BACKEND"]:
+    if figures_cache.is_shared():
         work_out_figures.enqueue()

@@ -58,18 +58,18 @@ def unit(request, pk):
 @login_required
 def gap_map(request, pk):
     unit = _area(request, pk)
-    code = request.GET.get("colour", "RED_CAT")
+    code = request.GET.get("colour", areas.MAP_COLOUR)
     if code not in dict(areas.colour_choices()):
-        code = "RED_CAT"
+        code = areas.MAP_COLOUR
     return render(request, "dashboards/map.html", areas.gap_map(request.user, unit, code))
 
 
 @login_required
 def impact(request, pk):
     unit = _area(request, pk)
-    code = request.GET.get("indicator", "COV_PENTA3")
+    code = request.GET.get("indicator", areas.IMPACT_INDICATOR)
     if code not in dict(areas.impact_choices()):
-        code = "COV_PENTA3"
+        code = areas.IMPACT_INDICATOR
     return render(request, "dashboards/impact.html", areas.impact_view(request.user, unit, code))
 
 

@@ -20,6 +20,7 @@ import logging
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
@@ -42,6 +43,11 @@ def _code_stamp():
 
 
 CODE_STAMP = _code_stamp()
+
+
+def is_shared():
+    """Whether the app servers share one cache (Redis), rather than each keeping its own in memory."""
+    return "locmem" not in settings.CACHES["default"]["BACKEND"]
 
 
 def version():
