@@ -165,6 +165,10 @@ if env_str("CACHE_URL", ""):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL"),
                          "KEY_PREFIX": "pevcoach"}
 
+# Coaching counts of a region or the whole country (tens of thousands of sessions, actions, goals) are
+# counted again at most this often; districts and centres are always counted live (dashboards/queries.py).
+LARGE_AREA_COUNTS_SECONDS = env_int("LARGE_AREA_COUNTS_SECONDS", 60)
+
 # A PostgreSQL streaming replica of DATABASE_URL, read by the dashboards (pevcoach/dbrouting.py);
 # tests mirror it onto the default database. Writes and every other read stay on the primary.
 if env_str("DATABASE_REPLICA_URL"):

@@ -26,6 +26,16 @@ def relationships_visible_to(user):
     return Relationship.objects.filter(mine)
 
 
+def sees_all_coaching_under(user, unit):
+    """Whether the user sees every relationship held in `unit`'s subtree: then what they are shown of it
+    is what anyone else who oversees the whole of it is shown (dashboards may share it between them)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return sees_subtree(user) and user.org_unit_id is not None and unit.path.startswith(user.org_unit.path)
+
+
 def _within(model, user):
     return model.objects.filter(relationship__in=relationships_visible_to(user))
 

@@ -56,16 +56,12 @@ def _sorted(rows, sort, descending):
     return known + [r for r in rows if r[sort] is None]  # no data: always last
 
 
-def indicator_table(user, unit, months, *, relationships=None, since=None, until=None):
-    """Rows for the unit and each child it has: key indicators over `months`, coached centres, sessions."""
+def indicator_table(user, unit, months, coached, held):
+    """Rows for the unit and each child it has: key indicators over `months`, centres coached (`coached`:
+    their paths) and sessions held (`held`: {centre path: sessions})."""
     children = list(org_units_visible_to(user).filter(parent=unit))
     units = [unit, *children]
     figures = _table_figures(units, months)
-    relationships = queries.real_relationships(user, unit) if relationships is None else relationships
-    coached = queries.coached_paths(relationships)
-    if since is None:
-        since = _month_start(months[0]) if months else timezone.now()
-    held = queries.sessions_by_centre(relationships, since, until)
     rows = []
     for u in units:
         facilities, values = figures[u.pk]
@@ -94,17 +90,26 @@ def columns():
              "percent": catalogue.get(code).kind in PERCENT_KINDS} for code in TABLE_CODES]
 
 
-def _activity(relationships, today):
+def _area_counts(relationships, today):
+    """What the area dashboard counts of coaching, one GROUP BY read each."""
+    return {
+        "coached": queries.coached_paths(relationships),
+        "held": queries.sessions_by_centre(relationships, _month_start(add_months(this_month(today), -2))),
+        "by_month": queries.sessions_by_month_and_mode(relationships, _month_start(add_months(this_month(today), -11))),
+        "actions": queries.action_record(relationships, today, today - datetime.timedelta(days=365)),
+        "goals": queries.goal_record(relationships),
+        "rating": queries.support_rating(relationships),
+    }
+
+
+def _activity(counts, today):
     start = add_months(this_month(today), -11)
     months = [add_months(start, i) for i in range(12)]
-    by_month = queries.sessions_by_month_and_mode(relationships, _month_start(start))
-    stacks = [(css, [by_month.get((m, mode), 0) for m in months]) for mode, css in MODES]
+    stacks = [(css, [counts["by_month"].get((m, mode), 0) for m in months]) for mode, css in MODES]
     labels = [month_label(m) for m in months]
-    actions = queries.action_record(relationships, today, today - datetime.timedelta(days=365))
+    actions, goals, rating = counts["actions"], counts["goals"], counts["rating"]
     judged = actions["on_time"] + actions["late"] + actions["overdue"]
-    goals = queries.goal_record(relationships)
     closed = goals[Goal.Status.ACHIEVED] + goals[Goal.Status.NOT_ACHIEVED]
-    rating = queries.support_rating(relationships)
     return {
         "sessions_chart": charts.stacked_bars(labels, stacks, title=_("Sessions held per month, by mode")),
         "sessions_table": [{"month": label, "counts": [values[i] for _css, values in stacks]}
@@ -125,15 +130,16 @@ def area_dashboard(user, unit, *, sort="name", descending=False):
     last = queries.latest_month([unit])
     months = queries.window(last, 12)
     relationships = queries.real_relationships(user, unit)
-    total, rows = indicator_table(user, unit, months, relationships=relationships,
-                                  since=_month_start(add_months(this_month(today), -2)))
+    counts, counted_at = queries.coaching_counts(user, unit, "area", today,
+                                                 compute=lambda: _area_counts(relationships, today))
+    total, rows = indicator_table(user, unit, months, counts["coached"], counts["held"])
     sort = sort if sort in SORT_KEYS else "name"
     report_month = add_months(this_month(today), -1)
     return {
         "unit": unit, "ancestors": ancestors(user, unit), "total": total, "rows": _sorted(rows, sort, descending),
         "columns": columns(), "headers": _headers(sort, descending), "descending": descending,
         "period": f"{month_label(months[0])}–{month_label(last)}" if last else None,
-        "activity": _activity(relationships, today),
+        "activity": _activity(counts, today), "counted_at": counted_at,
         "report_month_value": f"{report_month // 100}-{report_month % 100:02d}",
     }
 

@@ -11,16 +11,21 @@ and coaching records are read through `coaching/queries.py`. Practice relationsh
 """
 
 import functools
+import hashlib
+import logging
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from pevcoach.coaching.models import RATING_FIELDS, Action, Feedback, Goal, Relationship, Session
-from pevcoach.coaching.queries import relationships_visible_to
-from pevcoach.indicators import catalogue
+from pevcoach.coaching.queries import relationships_visible_to, sees_all_coaching_under
+from pevcoach.indicators import catalogue, figures_cache
 from pevcoach.indicators.compute import (
     Inputs,
     compute_values,
@@ -34,6 +39,7 @@ from pevcoach.orgunits.models import Level, OrgUnit
 from pevcoach.orgunits.queries import leaves_among
 
 HELD = [Session.Status.HELD, Session.Status.COMPLETED]
+log = logging.getLogger(__name__)
 _TERM = str.maketrans("+-()", "    ")
 
 
@@ -216,6 +222,34 @@ def window(last, months=12):
 
 
 # --- Coaching, by GROUP BY ----------------------------------------------------------------------
+
+def coaching_counts(user, unit, kind, *parts, compute):
+    """`(compute(), when it was counted)`: the coaching counts of an area's dashboard or report.
+
+    A region's or the country's counts run through tens of thousands of sessions, actions, goals and
+    ratings (a quarter of a second for the country): they are kept LARGE_AREA_COUNTS_SECONDS (a minute)
+    and shared by everyone who sees all the coaching there, so a national dashboard opened a hundred
+    times an hour counts once a minute; the page says when it counted. Districts and centres, and anyone
+    who sees only part of an area, are counted live. `parts` must name everything else the counts
+    depend on (dates); the result must be plain data that pickles.
+    """
+    if unit.level > Level.REGION or not sees_all_coaching_under(user, unit):
+        return compute(), None
+    fingerprint = hashlib.sha1(repr((unit.path, parts)).encode(), usedforsecurity=False).hexdigest()
+    key = f"coaching-counts:{figures_cache.CODE_STAMP}:{unit.pk}:{kind}:{fingerprint}"
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - any failure of the cache backend: count live
+        log.warning("coaching counts unreadable from the cache", exc_info=True)
+        return compute(), None
+    if found is None:
+        found = (compute(), timezone.now())
+        try:
+            cache.set(key, found, settings.LARGE_AREA_COUNTS_SECONDS)
+        except Exception:  # noqa: BLE001
+            log.warning("coaching counts not kept in the cache", exc_info=True)
+    return found
+
 
 def real_relationships(user, unit=None):
     """Relationships the user may see, practice left out, within `unit`'s subtree when given."""

@@ -177,11 +177,17 @@ def monthly_report(user, unit, month):
     relationships = queries.real_relationships(user, unit)
     since = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
     until = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time()))
-    total, rows = areas.indicator_table(user, unit, [month], relationships=relationships, since=since, until=until)
-    by_mode = queries.sessions_by_month_and_mode(relationships, since)
-    actions = queries.action_record(relationships, today, start, end)
-    goals = queries.goal_record(relationships)
-    rating = queries.support_rating(relationships)
+
+    def count():
+        return {"coached": queries.coached_paths(relationships),
+                "held": queries.sessions_by_centre(relationships, since, until),
+                "by_mode": queries.sessions_by_month_and_mode(relationships, since),
+                "actions": queries.action_record(relationships, today, start, end),
+                "goals": queries.goal_record(relationships), "rating": queries.support_rating(relationships)}
+
+    counts, counted_at = queries.coaching_counts(user, unit, "month", today, month, compute=count)
+    total, rows = areas.indicator_table(user, unit, [month], counts["coached"], counts["held"])
+    by_mode, actions, goals, rating = counts["by_mode"], counts["actions"], counts["goals"], counts["rating"]
 
     pdf = Report(_("Monthly coaching report"), f"{unit.name} · {label}")
     pdf.heading(_("Coaching this month"))
@@ -209,4 +215,7 @@ def monthly_report(user, unit, month):
         pdf.text(_("RED category of the whole area: %(label)s") % {"label": red_label(total["RED_CAT"])})
     pdf.ln(2)
     pdf.text(_("Practice sessions from workshops are left out of every figure."), size=8)
+    if counted_at is not None:
+        pdf.text(_("Coaching counted at %(time)s: a region's or the country's is counted again every minute.") % {
+            "time": timezone.localtime(counted_at).strftime("%H:%M")}, size=8)
     return pdf.finish()
