@@ -275,6 +275,9 @@ class Action(Tracked):
             # Actions due in the last year of a whole area (dashboards), read from the index alone.
             models.Index(fields=["due_date"], include=["status", "completed_at", "relationship", "id"],
                          name="coaching_action_due"),
+            # A person's open actions in their relationships (my actions, home, sync): without it each
+            # relationship's actions were intersected with every open action of the country.
+            models.Index(fields=["relationship", "status"], name="coaching_action_pair_status"),
         ]
 
     def __str__(self):
@@ -314,6 +317,10 @@ class Evidence(Tracked):
         ordering = ["created_at"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+        # Evidence waiting for review is a handful among tens of thousands: found from this small index
+        # rather than by walking every action of the reviewer's relationships.
+        indexes = [models.Index(fields=["action"], condition=models.Q(review="pending"),
+                                name="coaching_evidence_pending")]
 
     def __str__(self):
         return self.note[:50] or self.photo.name

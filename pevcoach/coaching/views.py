@@ -463,7 +463,8 @@ def my_actions(request):
     actions = actions_visible_to(user).filter(
         Q(relationship__coach=user) | Q(relationship__coachee=user),
         status__in=Action.STILL_OPEN,
-    ).select_related("owner", "relationship__coach", "relationship__coachee")
+    ).select_related("owner").only(  # a coach may have a hundred open: read only what the list shows
+        "description", "due_date", "status", "owner__first_name", "owner__last_name", "owner__username")
     pending_reviews = evidence_visible_to(user).filter(review=Evidence.Review.PENDING).exclude(
         submitted_by=user).filter(Q(action__relationship__coach=user) | Q(action__relationship__coachee=user))
     return render(request, "coaching/my_actions.html", {
