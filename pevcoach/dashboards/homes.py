@@ -12,13 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pevcoach.coaching.models import Action, Feedback, Goal, Relationship, Session
-from pevcoach.coaching.queries import (
-    actions_visible_to,
-    feedback_visible_to,
-    goals_visible_to,
-    relationships_visible_to,
-    sessions_visible_to,
-)
+from pevcoach.coaching.queries import own_relationships
 from pevcoach.dashboards import charts, need
 from pevcoach.dashboards.queries import HELD, latest_month, load_figures, window
 from pevcoach.indicators import catalogue, figures_cache
@@ -82,19 +76,19 @@ def _key_indicators(unit):
 def coachee_home(user):
     """The coachee's goals, actions, next session, feedback and centre's figures."""
     today = timezone.localdate()
-    mine = Q(relationship__coachee=user, relationship__is_practice=False)
-    actions = actions_visible_to(user).filter(mine, owner=user, status__in=OPEN)
+    mine = Q(relationship_id__in=list(own_relationships(user, side="coachee").values_list("pk", flat=True)))
+    actions = Action.objects.filter(mine, owner=user, status__in=OPEN)
     counts = actions.aggregate(open=Count("id"), overdue=Count("id", filter=Q(status=Action.Status.OPEN,
                                                                              due_date__lt=today)))
     return {
-        "goals": list(goals_visible_to(user).filter(mine, status=Goal.Status.ACTIVE).prefetch_related("actions")
+        "goals": list(Goal.objects.filter(mine, status=Goal.Status.ACTIVE).prefetch_related("actions")
                       .order_by("deadline")[:6]),
         "actions": list(actions.order_by("due_date")[:6]),
         "action_counts": counts,
-        "next_session": sessions_visible_to(user).filter(
-            mine, status=Session.Status.PLANNED, scheduled_for__gte=timezone.now()).select_related(
-            "relationship__coach").order_by("scheduled_for").first(),
-        "feedback": list(feedback_visible_to(user).filter(mine, direction=Feedback.Direction.TO_COACHEE).select_related(
+        "next_session": Session.objects.filter(mine, status=Session.Status.PLANNED, scheduled_for__gte=timezone.now(
+            )).select_related("relationship__coach").order_by("scheduled_for").first(),
+        # Coach-to-coachee feedback only: the coachee's own ratings of the coach are not shown back here.
+        "feedback": list(Feedback.objects.filter(mine, direction=Feedback.Direction.TO_COACHEE).select_related(
             "author")[:2]),
         "indicators": key_indicators(user.org_unit) if user.org_unit_id else None,
         "today": today,
@@ -130,8 +124,8 @@ def _work_out_facts(units):
 def coach_home(user):
     """The coach's coachees sorted by need, each with its facts and reasons, and the sessions to come."""
     today = timezone.localdate()
-    relationships = list(relationships_visible_to(user).filter(
-        coach=user, is_practice=False, status=Relationship.Status.ACTIVE).select_related("coachee", "org_unit"))
+    relationships = list(own_relationships(user, side="coach").filter(status=Relationship.Status.ACTIVE)
+                         .select_related("coachee", "org_unit"))
     ids = [r.pk for r in relationships]
     last = dict(Session.objects.filter(relationship_id__in=ids, status__in=HELD).values_list(
         "relationship_id").annotate(last=Max("scheduled_for")).order_by())
@@ -154,8 +148,8 @@ def coach_home(user):
         score, reasons = need.assess(facts, today)
         rows.append({"r": r, "facts": facts, "score": score, "reasons": reasons})
     rows.sort(key=lambda row: (-row["score"], str(row["r"].coachee)))
-    upcoming = sessions_visible_to(user).filter(
-        relationship__coach=user, relationship__is_practice=False, status=Session.Status.PLANNED,
+    upcoming = Session.objects.filter(
+        relationship__in=own_relationships(user, side="coach"), status=Session.Status.PLANNED,
         scheduled_for__gte=timezone.now()).select_related("relationship__coachee").order_by("scheduled_for")[:5]
     return {"coachees": rows, "visit_next": [row for row in rows if row["score"] > 0][:3],
             "upcoming": list(upcoming), "today": today}
