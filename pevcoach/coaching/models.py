@@ -164,6 +164,10 @@ class Session(Tracked):
             # Sessions held in the last months of a whole area (dashboards), read from the index alone.
             models.Index(fields=["scheduled_for"], include=["status", "mode", "relationship", "id"],
                          name="coaching_session_when"),
+            # The next sessions of a person's relationships (homes, reminders): a few thousand planned
+            # sessions in the country, probed per relationship instead of intersected whole.
+            models.Index(fields=["relationship", "scheduled_for"], condition=models.Q(status="planned"),
+                         name="coaching_session_planned"),
         ]
 
     def __str__(self):

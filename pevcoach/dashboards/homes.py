@@ -124,8 +124,8 @@ def _work_out_facts(units):
 def coach_home(user):
     """The coach's coachees sorted by need, each with its facts and reasons, and the sessions to come."""
     today = timezone.localdate()
-    relationships = list(own_relationships(user, side="coach").filter(status=Relationship.Status.ACTIVE)
-                         .select_related("coachee", "org_unit"))
+    every = list(own_relationships(user, side="coach").select_related("coachee", "org_unit"))
+    relationships = [r for r in every if r.status == Relationship.Status.ACTIVE]
     ids = [r.pk for r in relationships]
     last = dict(Session.objects.filter(relationship_id__in=ids, status__in=HELD).values_list(
         "relationship_id").annotate(last=Max("scheduled_for")).order_by())
@@ -149,7 +149,7 @@ def coach_home(user):
         rows.append({"r": r, "facts": facts, "score": score, "reasons": reasons})
     rows.sort(key=lambda row: (-row["score"], str(row["r"].coachee)))
     upcoming = Session.objects.filter(
-        relationship__in=own_relationships(user, side="coach"), status=Session.Status.PLANNED,
+        relationship_id__in=[r.pk for r in every], status=Session.Status.PLANNED,
         scheduled_for__gte=timezone.now()).select_related("relationship__coachee").order_by("scheduled_for")[:5]
     return {"coachees": rows, "visit_next": [row for row in rows if row["score"] > 0][:3],
             "upcoming": list(upcoming), "today": today}
