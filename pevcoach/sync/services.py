@@ -29,6 +29,7 @@ from pevcoach.coaching import queries
 from pevcoach.coaching.models import Action, Evidence, Goal, Relationship, Session
 from pevcoach.orgunits.queries import sees_subtree
 from pevcoach.sync.models import Conflict, Operation, Tombstone
+from pevcoach.sync.records import record
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ def pull(*, user, since=None):
         if len(rows) > PULL_LIMIT:
             rows = rows[:PULL_LIMIT]
             truncated_at.append(rows[-1].updated_at)
-        records[name] = [_json(resource, obj) for obj in rows]
+        records[name] = [record(resource.out, obj) for obj in rows]
     tombstones = []
     if since is not None:
         tombstones = [{"model": t.model, "id": str(t.object_id)}
