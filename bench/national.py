@@ -11,7 +11,9 @@ network or proxy; bench/cluster.py measures through nginx and gunicorn.
 
 For each figure it also times "the limit": the fastest hand-written SQL that fetches the same
 answer from the same database (for a page, the statements that read exactly what the page shows,
-run back to back on one connection; the arithmetic of indicators is not counted). Each line:
+run back to back on one connection, with the session, the signed-in person and the menu's unread
+count, or the API token, that every request reads first; the arithmetic of indicators is not
+counted). Each line:
 
     {"figure": ..., "p50_ms": ..., "p95_ms": ..., "sql_p95_ms": ..., "ratio": p95 / sql_p95,
      "goal": ..., "ok": ..., "queries": ...}
@@ -144,7 +146,7 @@ class Page:
     def __init__(self, user, url, *, token=None, headers=None):
         from django.test import Client
 
-        self.url, self.client = url, Client(**(headers or {}))
+        self.url, self.client, self.user, self.token = url, Client(**(headers or {})), user, token
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
         if token is None:
             self.client.force_login(user)
@@ -153,6 +155,21 @@ class Page:
         response = self.client.get(self.url, headers=self.headers)
         assert response.status_code == 200, (self.url, response.status_code, response.content[:300])
         return response
+
+    def identity_sql(self):
+        """What any request of this page reads before its own work, as the fastest SQL would read it: the
+        session (or the token) and the signed-in person; and for a page, the unread count in its menu."""
+        if self.token is not None:
+            from pevcoach.accounts.services import hash_token
+
+            return [("""SELECT t.*, u.*, o.* FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id
+                         LEFT JOIN orgunits_orgunit o ON o.id = u.org_unit_id WHERE t.key_hash = %s""",
+                     [hash_token(self.token)])]
+        return [("SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > now()",
+                 [self.client.session.session_key]),
+                ("SELECT * FROM accounts_user WHERE id = %s", [self.user.pk]),
+                ("SELECT COUNT(*) FROM notifications_notification WHERE recipient_id = %s AND read_at IS NULL",
+                 [self.user.pk])]
 
     def queries(self):
         from django.db import connection
@@ -175,6 +192,8 @@ def first_view(page):
 
 
 def measure_page(name, page, statements, runs, *, goal_ms, **extra):
+    if statements:  # the limit reads who asks too, as the page must
+        statements = page.identity_sql() + statements
     times = timed(page, runs)
     sql_times = timed(sql_runner(statements), runs) if statements else None
     cold = timed(first_view(page), max(5, runs // 2), warm=0)

@@ -153,15 +153,15 @@ def _headers(sort, descending):
 
 def facility_page(user, unit):
     """A health centre: its key figures and the coaching relationships held there."""
-    relationships = queries.real_relationships(user, unit).filter(org_unit=unit).select_related(
+    relationships = list(queries.real_relationships(user, unit).filter(org_unit=unit).select_related(
         "coach", "coachee").annotate(last_session=Max("sessions__scheduled_for",
-                                                      filter=Q(sessions__status__in=queries.HELD)))
+                                                      filter=Q(sessions__status__in=queries.HELD))))
+    held_here = Q(relationship_id__in=[r.pk for r in relationships])  # a few ids: no subquery to build again
     return {
         "unit": unit, "ancestors": ancestors(user, unit), "indicators": key_indicators(unit),
-        "relationships": list(relationships),
-        "goals": list(Goal.objects.filter(relationship__in=relationships, status=Goal.Status.ACTIVE)
-                      .prefetch_related("actions")[:10]),
-        "actions": Action.objects.filter(relationship__in=relationships).aggregate(
+        "relationships": relationships,
+        "goals": list(Goal.objects.filter(held_here, status=Goal.Status.ACTIVE).prefetch_related("actions")[:10]),
+        "actions": Action.objects.filter(held_here).aggregate(
             open=Count("id", filter=Q(status=Action.Status.OPEN)),
             overdue=Count("id", filter=Q(status=Action.Status.OPEN, due_date__lt=timezone.localdate()))),
     }
