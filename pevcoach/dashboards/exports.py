@@ -20,7 +20,7 @@ from pevcoach.coaching.queries import actions_visible_to as _actions_visible_to
 from pevcoach.coaching.queries import checklists_visible_to, goals_visible_to, sessions_visible_to
 from pevcoach.dashboards import queries
 from pevcoach.dashboards.homes import month_label
-from pevcoach.indicators import catalogue
+from pevcoach.indicators import catalogue, figures_cache
 from pevcoach.orgunits.queries import org_units_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -111,14 +111,20 @@ def indicators(user, unit):
     """The unit and the units right below it that the user may see, every indicator over the last 12 months."""
     children = list(org_units_visible_to(user).filter(parent=unit)) if unit is not None else []
     units = ([unit] if unit is not None else []) + children
+    codes = [i.code for i in catalogue.INDICATORS]
+    rows = figures_cache.remember("indicator_export", [u.pk for u in units],
+                                  compute=lambda: _indicator_rows(units, codes))
+    return [_("Org unit"), _("Code"), _("Level"), _("Period"), *[str(catalogue.get(c).label) for c in codes]], rows
+
+
+def _indicator_rows(units, codes):
+    """Every indicator of each unit over its area's last 12 months with data (once per import: figures_cache.py)."""
     last = queries.latest_month(units[:1]) if units else None
     months = queries.window(last, 12)
     figures = queries.load_figures(units, months)
-    codes = [i.code for i in catalogue.INDICATORS]
     period = f"{month_label(months[0])}–{month_label(last)}" if last else ""
-    rows = ([u.name, u.code or "", u.get_level_display(), period,
-             *[figures.values(u.pk, months, codes)[c]["value"] if months else None for c in codes]] for u in units)
-    return [_("Org unit"), _("Code"), _("Level"), _("Period"), *[str(catalogue.get(c).label) for c in codes]], rows
+    return [[u.name, u.code or "", u.get_level_display(), period,
+             *[figures.values(u.pk, months, codes)[c]["value"] if months else None for c in codes]] for u in units]
 
 
 TABLES = {"sessions": sessions, "goals": goals, "actions": actions, "checklists": checklists,

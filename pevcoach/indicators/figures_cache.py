@@ -31,7 +31,8 @@ TIMEOUT = 31 * 24 * 3600  # a month: entries of an old version are never read ag
 _MISSING = object()
 # The modules whose code decides what a cached figure holds.
 _SHAPERS = ["indicators/compute.py", "indicators/catalogue.py", "indicators/queries.py", "dashboards/queries.py",
-            "dashboards/homes.py", "dashboards/areas.py", "dashboards/charts.py", "dashboards/need.py"]
+            "dashboards/homes.py", "dashboards/areas.py", "dashboards/charts.py", "dashboards/need.py",
+            "dashboards/exports.py"]
 
 
 def _code_stamp():

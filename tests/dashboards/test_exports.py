@@ -7,7 +7,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.dashboards.conftest import PRACTICE_SUMMARY
+from tests.dashboards.conftest import PRACTICE_SUMMARY, data_months
+from tests.indicators.conftest import load
 
 KINDS = ["sessions", "goals", "actions", "checklists", "indicators"]
 
@@ -68,6 +69,19 @@ def test_indicator_table_export(login_en, world):
     names = [row[0] for row in rows[1:]]
     assert names == ["District K", "CSCom K1", "CSCom K2"]
     assert rows[2][header.index("Penta1 coverage")] == "93.75"  # K1: 450 of 480
+
+
+def test_the_indicator_export_follows_each_import(login_en, world):
+    """Worked out once per import (figures_cache.py): the next download after an import shows it."""
+    client = login_en(world["district_manager"])
+
+    def k1_penta1():
+        rows = csv_rows(client.get("/dashboards/exports/indicators.csv"))
+        return next(row for row in rows if row[0] == "CSCom K1")[rows[0].index("Penta1 coverage")]
+
+    assert k1_penta1() == k1_penta1() == "93.75"
+    load([("PENTA1", str(m), "K1", 80) for m in data_months()])  # 12 × 80 doses for 480 infants
+    assert k1_penta1() == "200.0"
 
 
 def test_a_region_manager_may_narrow_to_a_district(login_en, world):
