@@ -264,38 +264,53 @@ def impact_choices():
 
 def impact_view(user, unit, code, months=IMPACT_MONTHS):
     """Coached against not-yet-coached facilities of the area for one indicator (difference in differences)."""
-    last, window, terms = _impact_terms(unit, code, months)
     starts = queries.coaching_starts(queries.real_relationships(user, unit))
-    coached, control = {}, {}
-    for pk, by_month in terms.items():
-        if pk in starts:
-            start = timezone.localtime(starts[pk])
-            start_month = start.year * 100 + start.month
-            if last and start_month <= last:
-                coached[pk] = (start_month, by_month)
-        else:
-            control[pk] = by_month
-    result = impact.difference_in_differences(coached, control, window)
+    start_months = sorted((pk, _month_of(timezone.localtime(start))) for pk, start in starts.items())
+    # Read on each view, so a relationship whose first session was held a minute ago counts at once; the
+    # comparison itself (1,500 centres × 24 months for the country) is kept for those starts and figures.
+    compared = figures_cache.remember("impact", unit.pk, code, months, start_months,
+                                      compute=lambda: _compare(unit, code, months, dict(start_months)))
     indicator = catalogue.get(code)
-    coached_line = impact.group_series([b for _s, b in coached.values()], window)
-    control_line = impact.group_series(list(control.values()), window)
-    first_start = min((s for s, _b in coached.values()), default=None)
-    marker = window.index(first_start) if first_start in window else None
+    result, window = compared["result"], compared["window"]
     labels = [month_label(m) for m in window]
     better = None
     if result["difference"] is not None and indicator.direction in ("up", "down"):
         better = (result["difference"] > 0) == (indicator.direction == "up")
+    coached_line, control_line, first_start = (compared[k] for k in ("coached_line", "control_line", "first_start"))
     return {
         "unit": unit, "ancestors": ancestors(user, unit), "code": code, "indicator": indicator,
         "choices": impact_choices(), "result": result, "better": better,
-        "chart": charts.line_chart(labels, [("l1", coached_line), ("l2", control_line)], marker=marker,
+        "chart": charts.line_chart(labels, [("l1", coached_line), ("l2", control_line)],
+                                   marker=window.index(first_start) if first_start in window else None,
                                    marker_label=_("coaching starts"),
                                    title=_("%(indicator)s: coached and not-yet-coached centres") % {
                                        "indicator": indicator.label}),
         "table": [{"month": labels[i], "coached": coached_line[i], "control": control_line[i]}
                   for i in range(len(window))],
-        "n_in_chart": (len(coached), len(control)),
+        "n_in_chart": compared["n_in_chart"],
         "period": f"{labels[0]}–{labels[-1]}" if labels else None,
+    }
+
+
+def _month_of(moment):
+    return moment.year * 100 + moment.month
+
+
+def _compare(unit, code, months, start_months):
+    """The difference in differences and the two groups' lines, from each centre's month of coaching start."""
+    last, window, terms = _impact_terms(unit, code, months)
+    coached, control = {}, {}
+    for pk, by_month in terms.items():
+        if pk not in start_months:
+            control[pk] = by_month
+        elif last and start_months[pk] <= last:
+            coached[pk] = (start_months[pk], by_month)
+    return {
+        "window": window, "result": impact.difference_in_differences(coached, control, window),
+        "coached_line": impact.group_series([b for _s, b in coached.values()], window),
+        "control_line": impact.group_series(list(control.values()), window),
+        "first_start": min((s for s, _b in coached.values()), default=None),
+        "n_in_chart": (len(coached), len(control)),
     }
 
 
