@@ -103,6 +103,22 @@ def _indicator_facts(units):
     return figures_cache.remember("coach_facts", sorted(u.pk for u in units), compute=lambda: _work_out_facts(units))
 
 
+def work_out_coach_facts():
+    """Every coach's facts about their centres, in each language, as their home first asks for them after
+    an import (a worker does it when the app servers share a cache: dashboards/tasks.py)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    centres_of = {}
+    for r in Relationship.objects.filter(status=Relationship.Status.ACTIVE, is_practice=False).select_related(
+            "org_unit"):
+        centres_of.setdefault(r.coach_id, {})[r.org_unit_id] = r.org_unit
+    for centres in centres_of.values():
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                _indicator_facts(list(centres.values()))
+
+
 def _work_out_facts(units):
     leaves = leaves_among(units)
     last = latest_month(units, leaves)

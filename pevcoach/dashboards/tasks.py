@@ -7,10 +7,12 @@ from pevcoach.indicators import figures_cache
 
 @task()
 def work_out_figures():
-    """The country's and regions' figures, worked out by a worker right after an import."""
+    """The country's and regions' figures and every coach's facts, worked out by a worker right after an import."""
     from pevcoach.dashboards.areas import work_out_figures as work_out
+    from pevcoach.dashboards.homes import work_out_coach_facts
 
     work_out()
+    work_out_coach_facts()
 
 
 def after_import(log=None):
