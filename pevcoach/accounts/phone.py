@@ -15,8 +15,8 @@ _NATIONAL = re.compile(r"^[2456789]\d{7}$")
 
 
 def normalize_phone(raw):
-    """The number in the one form we store, "+223XXXXXXXX"; a ValidationError with a plain message
-    when it is not a Mali number."""
+    """The number in the one form we store ("+223" and its 8 digits, e.g. "+22376123456"); raises a
+    ValidationError with a plain message when it is not a Mali number."""
     digits = re.sub(r"[\s.\-()/]", "", raw or "")
     if digits.startswith("+223"):
         digits = digits[4:]

@@ -90,13 +90,15 @@ def columns():
              "percent": catalogue.get(code).kind in PERCENT_KINDS} for code in TABLE_CODES]
 
 
-def _area_counts(relationships, today):
-    """What the area dashboard counts of coaching, one GROUP BY read each."""
+def count_coaching(relationships, today, *, held_from, modes_from, due_from, held_until=None, due_until=None):
+    """What an area's dashboard or monthly report counts of its coaching, one GROUP BY read each: centres
+    coached, sessions held per centre (from `held_from`, before `held_until`) and per month and mode (from
+    `modes_from`), actions due from `due_from` to `due_until`, goals by status and support ratings."""
     return {
         "coached": queries.coached_paths(relationships),
-        "held": queries.sessions_by_centre(relationships, _month_start(add_months(this_month(today), -2))),
-        "by_month": queries.sessions_by_month_and_mode(relationships, _month_start(add_months(this_month(today), -11))),
-        "actions": queries.action_record(relationships, today, today - datetime.timedelta(days=365)),
+        "held": queries.sessions_by_centre(relationships, held_from, held_until),
+        "by_month": queries.sessions_by_month_and_mode(relationships, modes_from),
+        "actions": queries.action_record(relationships, today, due_from, due_until),
         "goals": queries.goal_record(relationships),
         "rating": queries.support_rating(relationships),
     }
@@ -130,8 +132,9 @@ def area_dashboard(user, unit, *, sort="name", descending=False):
     last = queries.latest_month([unit])
     months = queries.window(last, 12)
     relationships = queries.real_relationships(user, unit)
-    counts, counted_at = queries.coaching_counts(user, unit, "area", today,
-                                                 compute=lambda: _area_counts(relationships, today))
+    counts, counted_at = queries.coaching_counts(user, unit, "area", today, compute=lambda: count_coaching(
+        relationships, today, held_from=_month_start(add_months(this_month(today), -2)),
+        modes_from=_month_start(add_months(this_month(today), -11)), due_from=today - datetime.timedelta(days=365)))
     total, rows = indicator_table(user, unit, months, counts["coached"], counts["held"])
     sort = sort if sort in SORT_KEYS else "name"
     report_month = add_months(this_month(today), -1)

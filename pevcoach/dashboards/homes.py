@@ -109,14 +109,19 @@ def work_out_coach_facts():
     from django.conf import settings
     from django.utils import translation
 
-    centres_of = {}
+    coached_by = {}
     for r in Relationship.objects.filter(status=Relationship.Status.ACTIVE, is_practice=False).select_related(
             "org_unit"):
-        centres_of.setdefault(r.coach_id, {})[r.org_unit_id] = r.org_unit
-    for centres in centres_of.values():
+        coached_by.setdefault(r.coach_id, []).append(r)
+    for relationships in coached_by.values():
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
-                _indicator_facts(list(centres.values()))
+                _indicator_facts(_centres_of(relationships))
+
+
+def _centres_of(relationships):
+    """The health centres of the relationships, each once: those the coach's home has facts about."""
+    return list({r.org_unit_id: r.org_unit for r in relationships}.values())
 
 
 def _work_out_facts(units):
@@ -153,7 +158,7 @@ def coach_home(user):
         if need.goal_off_track(status=goal.status, start=goal.start_date, deadline=goal.deadline,
                                baseline=goal.baseline_value, target=goal.target_value, latest=goal.latest_value,
                                today=today))
-    units = list({r.org_unit_id: r.org_unit for r in relationships}.values())
+    units = _centres_of(relationships)
     figures = _indicator_facts(units) if units else {}
     rows = []
     for r in relationships:

@@ -12,13 +12,11 @@ and coaching records are read through `coaching/queries.py`. Practice relationsh
 
 import functools
 import hashlib
-import logging
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -39,7 +37,6 @@ from pevcoach.orgunits.models import Level, OrgUnit
 from pevcoach.orgunits.queries import leaves_among
 
 HELD = [Session.Status.HELD, Session.Status.COMPLETED]
-log = logging.getLogger(__name__)
 _TERM = str.maketrans("+-()", "    ")
 
 
@@ -237,18 +234,7 @@ def coaching_counts(user, unit, kind, *parts, compute):
         return compute(), None
     fingerprint = hashlib.sha1(repr((unit.path, parts)).encode(), usedforsecurity=False).hexdigest()
     key = f"coaching-counts:{figures_cache.CODE_STAMP}:{unit.pk}:{kind}:{fingerprint}"
-    try:
-        found = cache.get(key)
-    except Exception:  # noqa: BLE001 - any failure of the cache backend: count live
-        log.warning("coaching counts unreadable from the cache", exc_info=True)
-        return compute(), None
-    if found is None:
-        found = (compute(), timezone.now())
-        try:
-            cache.set(key, found, settings.LARGE_AREA_COUNTS_SECONDS)
-        except Exception:  # noqa: BLE001
-            log.warning("coaching counts not kept in the cache", exc_info=True)
-    return found
+    return figures_cache.kept(key, settings.LARGE_AREA_COUNTS_SECONDS, lambda: (compute(), timezone.now()))
 
 
 def real_relationships(user, unit=None):

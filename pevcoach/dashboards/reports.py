@@ -178,16 +178,11 @@ def monthly_report(user, unit, month):
     since = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
     until = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time()))
 
-    def count():
-        return {"coached": queries.coached_paths(relationships),
-                "held": queries.sessions_by_centre(relationships, since, until),
-                "by_mode": queries.sessions_by_month_and_mode(relationships, since),
-                "actions": queries.action_record(relationships, today, start, end),
-                "goals": queries.goal_record(relationships), "rating": queries.support_rating(relationships)}
-
-    counts, counted_at = queries.coaching_counts(user, unit, "month", today, month, compute=count)
+    counts, counted_at = queries.coaching_counts(user, unit, "month", today, month, compute=lambda: (
+        areas.count_coaching(relationships, today, held_from=since, held_until=until, modes_from=since,
+                             due_from=start, due_until=end)))
     total, rows = areas.indicator_table(user, unit, [month], counts["coached"], counts["held"])
-    by_mode, actions, goals, rating = counts["by_mode"], counts["actions"], counts["goals"], counts["rating"]
+    by_mode, actions, goals, rating = counts["by_month"], counts["actions"], counts["goals"], counts["rating"]
 
     pdf = Report(_("Monthly coaching report"), f"{unit.name} · {label}")
     pdf.heading(_("Coaching this month"))

@@ -72,16 +72,22 @@ def remember(kind, *parts, compute):
     """
     fingerprint = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
     key = f"figures:{CODE_STAMP}:{version()}:{translation.get_language() or '-'}:{kind}:{fingerprint}"
+    return kept(key, TIMEOUT, compute)
+
+
+def kept(key, seconds, compute):
+    """What the cache holds under `key`, else `compute()` kept there for `seconds`. An unreachable
+    cache (Redis down) costs time, never the page: the result is then computed each time."""
     try:
         found = cache.get(key, _MISSING)
-    except Exception:  # noqa: BLE001 - any failure of the cache backend: work the figures out
-        log.warning("figures cache unreadable", exc_info=True)
+    except Exception:  # noqa: BLE001 - any failure of the cache backend: compute
+        log.warning("cache unreadable", exc_info=True)
         return compute()
     if found is not _MISSING:
         return found
     found = compute()
     try:
-        cache.set(key, found, TIMEOUT)
+        cache.set(key, found, seconds)
     except Exception:  # noqa: BLE001
-        log.warning("figures cache unwritable", exc_info=True)
+        log.warning("cache unwritable", exc_info=True)
     return found

@@ -11,6 +11,7 @@ every kind equal to the schema's output.
 
 import functools
 import inspect
+import operator
 import typing
 
 from ninja import Schema
@@ -28,19 +29,12 @@ def _readers(schema):
                 raise TypeError(f"{schema.__name__}.resolve_{name} must take the object alone")
             read = resolve
         else:
-            read = _attribute(field.alias or name)
+            read = operator.attrgetter(field.alias or name)
         nested = _listed_schema(field.annotation)
         if nested is not None:
             read = _each(read, nested)
         readers.append((name, read))
     return readers
-
-
-def _attribute(attr):
-    def read(obj):
-        return getattr(obj, attr)
-
-    return read
 
 
 def _listed_schema(annotation):
